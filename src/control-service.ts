@@ -1,0 +1,138 @@
+import { CheckFailedError } from './errors.js';
+import { toExecutions, type Execution } from './executions.js';
+import { getWithRetries, type HttpAnswer } from './http.js';
+
+export interface ControlServiceQuery {
+  apiUrl: URL;
+  team: string;
+  jobName: string;
+  /** Bearer access token; '' sends no Authorization header. */
+  accessToken: string;
+  userAgent: string;
+  timeoutSeconds: number;
+  retries: number;
+}
+
+const ACTIVE_STATUS_QUERY =
+  'execution_status=submitted&execution_status=running';
+const MAX_DETAIL_LENGTH = 300;
+
+/**
+ * The executions endpoint of one job. Team and job name are single path
+ * segments, so "/", "#", "?" and spaces in them are percent-encoded; a base
+ * path in the API URL is kept, without a doubled slash.
+ */
+export function executionsUrl(apiUrl: URL, team: string, jobName: string): URL {
+  const url = new URL(apiUrl.href);
+  const basePath = url.pathname.replace(/\/+$/, '');
+  url.pathname =
+    `${basePath}/data-jobs/for-team/${encodeURIComponent(team)}` +
+    `/jobs/${encodeURIComponent(jobName)}/executions`;
+  url.search = ACTIVE_STATUS_QUERY;
+  url.hash = '';
+  return url;
+}
+
+function oneLine(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > MAX_DETAIL_LENGTH
+    ? `${flat.slice(0, MAX_DETAIL_LENGTH)}…`
+    : flat;
+}
+
+function textField(fields: Record<string, unknown>, name: string): string {
+  const value = fields[name];
+  return typeof value === 'string' ? value.trim() : '';
+}
+
+/**
+ * What the service said about an error, from VDK's {what, why} body or the
+ * OpenAPI {messages: [...]} shape; '' when the body says nothing usable.
+ */
+export function describeErrorBody(body: string): string {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    if (/^\s*</.test(body)) return 'the body is an HTML page';
+    return body.trim() === '' ? '' : `body: ${oneLine(body)}`;
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    return '';
+  }
+  const fields = parsed as Record<string, unknown>;
+  const parts = [textField(fields, 'what'), textField(fields, 'why')].filter(
+    (part) => part !== ''
+  );
+  const messages = fields['messages'];
+  if (Array.isArray(messages)) {
+    for (const message of messages) {
+      if (typeof message === 'string' && message.trim() !== '') {
+        parts.push(message.trim());
+      }
+    }
+  }
+  return oneLine(parts.join(' — '));
+}
+
+function failure(answer: HttpAnswer, problem: string): CheckFailedError {
+  const tries =
+    answer.attempts === 1 ? '' : ` after ${answer.attempts} attempts`;
+  const status = `HTTP ${answer.status} ${answer.statusText}`.trim();
+  return new CheckFailedError(`${problem}${tries} (${status})`);
+}
+
+function parseExecutionList(answer: HttpAnswer): Execution[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(answer.body);
+  } catch {
+    const kind = /^\s*</.test(answer.body) ? 'an HTML page' : 'not JSON';
+    throw failure(
+      answer,
+      `The Control Service answered ${kind} instead of a JSON list of executions`
+    );
+  }
+  if (!Array.isArray(parsed)) {
+    const kind = parsed === null ? 'null' : typeof parsed;
+    throw failure(
+      answer,
+      `The Control Service answered JSON ${kind === 'object' ? 'an object' : kind} instead of a list of executions`
+    );
+  }
+  return toExecutions(parsed);
+}
+
+/**
+ * Asks the Control Service which executions of the job are submitted or
+ * running. Throws CheckFailedError when that cannot be known.
+ */
+export async function fetchExecutions(
+  query: ControlServiceQuery
+): Promise<Execution[]> {
+  const url = executionsUrl(query.apiUrl, query.team, query.jobName);
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (query.accessToken !== '') {
+    headers['authorization'] = `Bearer ${query.accessToken}`;
+  }
+  const answer = await getWithRetries(url, {
+    headers,
+    userAgent: query.userAgent,
+    timeoutSeconds: query.timeoutSeconds,
+    retries: query.retries
+  });
+  if (answer.status >= 200 && answer.status < 300) {
+    return parseExecutionList(answer);
+  }
+  const detail = describeErrorBody(answer.body);
+  const hint =
+    answer.status === 404
+      ? `no data job ${JSON.stringify(query.jobName)} of team ${JSON.stringify(query.team)} was found`
+      : answer.status === 401 || answer.status === 403
+        ? 'the Control Service refused the credentials'
+        : 'the Control Service answered an error';
+  throw failure(
+    answer,
+    `GET ${url.href}: ${hint}${detail === '' ? '' : `: ${detail}`}`
+  );
+}

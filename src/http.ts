@@ -1,0 +1,160 @@
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import { HttpClient } from '@actions/http-client';
+import * as core from '@actions/core';
+import { CheckFailedError, describeError } from './errors.js';
+
+export interface GetOptions {
+  headers: Record<string, string>;
+  userAgent: string;
+  /** Deadline of one attempt, from sending to the last byte of the body. */
+  timeoutSeconds: number;
+  /** Further attempts after a failed one. */
+  retries: number;
+}
+
+export interface HttpAnswer {
+  status: number;
+  statusText: string;
+  headers: IncomingHttpHeaders;
+  body: string;
+  /** How many attempts it took to get this answer. */
+  attempts: number;
+}
+
+const MAX_REDIRECTS = 5;
+const BACKOFF_FIRST_MS = 500;
+const BACKOFF_MAX_MS = 8000;
+
+/** Raised by one attempt; `retryable` tells whether another may help. */
+class AttemptError extends Error {
+  constructor(
+    message: string,
+    readonly retryable: boolean
+  ) {
+    super(message);
+  }
+}
+
+// Certificate problems and refused downgrades will not change on a retry.
+function isTransient(thrown: unknown): boolean {
+  const code =
+    typeof thrown === 'object' && thrown !== null && 'code' in thrown
+      ? String(thrown.code)
+      : '';
+  if (/CERT|SELF_SIGNED|UNABLE_TO_|ERR_TLS|ERR_SSL/.test(code)) return false;
+  return !/downgrade/i.test(describeError(thrown));
+}
+
+function readWhole(message: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    message.on('data', (chunk: Buffer) => chunks.push(chunk));
+    message.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    message.on('error', reject);
+    message.on('aborted', () => reject(new Error('connection closed early')));
+  });
+}
+
+/**
+ * One attempt, bounded as a whole: a server that accepts the connection and
+ * then stalls, or trickles the body, is cut off at the deadline.
+ */
+async function attempt(
+  url: URL,
+  options: GetOptions
+): Promise<Omit<HttpAnswer, 'attempts'>> {
+  // A client of its own per attempt, so that dispose() tears down exactly the
+  // sockets of this attempt and nothing keeps the process alive afterwards.
+  const client = new HttpClient(options.userAgent, [], {
+    keepAlive: true,
+    allowRetries: false,
+    allowRedirects: true,
+    maxRedirects: MAX_REDIRECTS,
+    socketTimeout: options.timeoutSeconds * 1000
+  });
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new AttemptError(
+            `no complete answer within ${options.timeoutSeconds} s`,
+            true
+          )
+        ),
+      options.timeoutSeconds * 1000
+    );
+  });
+  const exchange = (async (): Promise<Omit<HttpAnswer, 'attempts'>> => {
+    const response = await client.get(url.href, options.headers);
+    const body = await readWhole(response.message);
+    return {
+      status: response.message.statusCode ?? 0,
+      statusText: response.message.statusMessage ?? '',
+      headers: response.message.headers,
+      body
+    };
+  })().catch((thrown: unknown) => {
+    if (thrown instanceof AttemptError) throw thrown;
+    throw new AttemptError(describeError(thrown), isTransient(thrown));
+  });
+  try {
+    return await Promise.race([exchange, deadline]);
+  } finally {
+    clearTimeout(timer);
+    client.dispose();
+    // The losing side of the race must not surface as an unhandled rejection.
+    exchange.catch(() => undefined);
+  }
+}
+
+function backoffMs(retryNumber: number): number {
+  const ceiling = Math.min(
+    BACKOFF_MAX_MS,
+    BACKOFF_FIRST_MS * 2 ** (retryNumber - 1)
+  );
+  // Half fixed, half random: runs that failed together do not retry together.
+  return ceiling / 2 + Math.random() * (ceiling / 2);
+}
+
+const sleep = (ms: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * GETs `url`, retrying connection errors, timeouts and 5xx answers. Any
+ * answer below 500 is returned as it is for the caller to judge. Throws
+ * CheckFailedError when every attempt failed.
+ */
+export async function getWithRetries(
+  url: URL,
+  options: GetOptions
+): Promise<HttpAnswer> {
+  const attempts = options.retries + 1;
+  let lastProblem = '';
+  for (let number = 1; number <= attempts; number++) {
+    if (number > 1) {
+      const wait = backoffMs(number - 1);
+      core.info(
+        `Attempt ${number - 1} of ${attempts} failed (${lastProblem}); trying again in ${(wait / 1000).toFixed(1)} s.`
+      );
+      await sleep(wait);
+    }
+    core.debug(`GET ${url.href} (attempt ${number} of ${attempts})`);
+    try {
+      const answer = { ...(await attempt(url, options)), attempts: number };
+      core.debug(`HTTP ${answer.status} ${answer.statusText}`);
+      if (answer.status < 500 || number === attempts) return answer;
+      lastProblem = `HTTP ${answer.status} ${answer.statusText}`.trim();
+    } catch (thrown) {
+      lastProblem = describeError(thrown);
+      const retryable = thrown instanceof AttemptError && thrown.retryable;
+      if (!retryable || number === attempts) {
+        throw new CheckFailedError(
+          `GET ${url.href} failed after ${number} attempt${number === 1 ? '' : 's'}: ${lastProblem}`
+        );
+      }
+    }
+  }
+  // The loop always returns or throws on its last attempt.
+  throw new CheckFailedError(`GET ${url.href} failed: ${lastProblem}`);
+}

@@ -1,0 +1,186 @@
+import * as core from '@actions/core';
+import { OnError, Output, Reason } from './constants.js';
+import { fetchExecutions } from './control-service.js';
+import { decide, type Decision } from './decision.js';
+import { CheckFailedError, describeError } from './errors.js';
+import type { Execution } from './executions.js';
+import { readSettings, type Settings } from './settings.js';
+import { skippedMessage, writeWholeFile } from './termination-message.js';
+import { ACTION_VERSION, USER_AGENT } from './version.js';
+
+/** How many active executions the log lists before it only counts them. */
+const LISTED_EXECUTIONS = 10;
+
+interface Outcome {
+  skipped: boolean;
+  reason: Reason;
+  blockingExecutionId: string;
+}
+
+function maskSecrets(settings: Settings): void {
+  if (settings.apiToken !== '') core.setSecret(settings.apiToken);
+  if (settings.apiUrl?.password) {
+    core.setSecret(settings.apiUrl.password);
+    core.setSecret(decodeURIComponent(settings.apiUrl.password));
+  }
+}
+
+function withoutCredentials(url: URL): string {
+  const shown = new URL(url.href);
+  shown.username = '';
+  shown.password = '';
+  return shown.href;
+}
+
+function logSettings(settings: Settings): void {
+  const { apiToken, apiUrl, ...shown } = settings;
+  core.debug(`api-url: ${apiUrl ? withoutCredentials(apiUrl) : '(none)'}`);
+  core.debug(`api-token: ${apiToken === '' ? '(none)' : '(given, masked)'}`);
+  for (const [name, value] of Object.entries(shown)) {
+    core.debug(`${name}: ${JSON.stringify(value)}`);
+  }
+}
+
+function describeExecution(execution: Execution): string {
+  const started = execution.startTime ?? 'start time unknown';
+  const by = execution.startedBy ? `, started by ${execution.startedBy}` : '';
+  const type = execution.type ? `, ${execution.type}` : '';
+  return `${JSON.stringify(execution.id)} ${execution.status} since ${started}${type}${by}`;
+}
+
+function logDecision(decision: Decision, settings: Settings): void {
+  const { active, blocking, thisExecution } = decision;
+  core.info(
+    active.length === 0
+      ? 'Active executions: none.'
+      : `Active executions, oldest first (${active.length}):`
+  );
+  active.slice(0, LISTED_EXECUTIONS).forEach((execution, index) => {
+    const mark =
+      execution === thisExecution
+        ? ' <- this run'
+        : execution === blocking
+          ? ' <- blocks this run'
+          : '';
+    core.info(`  ${index + 1}. ${describeExecution(execution)}${mark}`);
+  });
+  if (active.length > LISTED_EXECUTIONS) {
+    core.info(`  … and ${active.length - LISTED_EXECUTIONS} more.`);
+    for (const execution of active.slice(LISTED_EXECUTIONS)) {
+      core.debug(`  ${describeExecution(execution)}`);
+    }
+  }
+  if (blocking) {
+    const whose =
+      thisExecution === null
+        ? settings.executionId === ''
+          ? 'no execution-id was given, so every active execution counts as another one'
+          : `this run (${JSON.stringify(settings.executionId)}) is not in the list`
+        : 'it started before this run';
+    core.info(
+      `Decision: skip. Execution ${JSON.stringify(blocking.id)} is ${blocking.status}; ${whose}.`
+    );
+  } else if (thisExecution === null) {
+    core.info(
+      'Decision: go ahead. No other execution is submitted or running.'
+    );
+  } else {
+    core.info(
+      `Decision: go ahead. This run (${JSON.stringify(thisExecution.id)}) is the oldest active execution; newer ones stand aside.`
+    );
+  }
+}
+
+async function check(settings: Settings, apiUrl: URL): Promise<Outcome> {
+  const who = settings.executionId
+    ? `this execution: ${JSON.stringify(settings.executionId)}`
+    : 'no execution-id given';
+  core.info(
+    `Checking data job ${JSON.stringify(settings.jobName)} of team ${JSON.stringify(settings.team)} at ${withoutCredentials(apiUrl)} (${who}).`
+  );
+  try {
+    const executions = await fetchExecutions({
+      apiUrl,
+      team: settings.team,
+      jobName: settings.jobName,
+      accessToken: settings.apiToken,
+      userAgent: USER_AGENT,
+      timeoutSeconds: settings.httpTimeoutSeconds,
+      retries: settings.httpRetries
+    });
+    core.debug(`The Control Service listed ${executions.length} executions.`);
+    const decision = decide(executions, settings.executionId);
+    logDecision(decision, settings);
+    return {
+      skipped: decision.skip,
+      reason: decision.reason,
+      blockingExecutionId: decision.blocking?.id ?? ''
+    };
+  } catch (thrown) {
+    if (!(thrown instanceof CheckFailedError)) throw thrown;
+    return onCheckFailed(settings.onError, thrown.message);
+  }
+}
+
+function onCheckFailed(onError: OnError, problem: string): Outcome {
+  const failed = `Could not check for other executions: ${problem}.`;
+  if (onError === OnError.Fail) {
+    throw new CheckFailedError(`${failed} Failing the step (on-error: fail).`);
+  }
+  const skipped = onError === OnError.Skip;
+  core.warning(
+    skipped
+      ? `${failed} Standing aside (on-error: skip).`
+      : `${failed} Going ahead (on-error: proceed).`
+  );
+  return { skipped, reason: Reason.CheckFailed, blockingExecutionId: '' };
+}
+
+/** Writes the termination message; returns the path, or '' on failure. */
+async function recordSkip(filePath: string): Promise<string> {
+  try {
+    await writeWholeFile(filePath, skippedMessage(ACTION_VERSION));
+    core.info(`Termination message written to ${filePath}.`);
+    return filePath;
+  } catch (thrown) {
+    core.warning(
+      `Could not write the termination message to ${filePath}: ${describeError(thrown)}. The run still stands aside.`
+    );
+    return '';
+  }
+}
+
+function setOutputs(outcome: Outcome, terminationMessagePath: string): void {
+  core.setOutput(Output.Skipped, String(outcome.skipped));
+  core.setOutput(Output.Reason, outcome.reason);
+  core.setOutput(Output.BlockingExecutionId, outcome.blockingExecutionId);
+  core.setOutput(Output.TerminationMessagePath, terminationMessagePath);
+}
+
+/** The action: read the inputs, decide, report. Never throws. */
+export async function run(): Promise<void> {
+  try {
+    const settings = readSettings((name) => core.getInput(name), process.env);
+    maskSecrets(settings);
+    logSettings(settings);
+    if (!settings.enabled || settings.apiUrl === null) {
+      core.info('The execution skip check is disabled: going ahead.');
+      setOutputs(
+        {
+          skipped: false,
+          reason: Reason.CheckDisabled,
+          blockingExecutionId: ''
+        },
+        ''
+      );
+      return;
+    }
+    const outcome = await check(settings, settings.apiUrl);
+    const writtenPath = outcome.skipped
+      ? await recordSkip(settings.terminationMessagePath)
+      : '';
+    setOutputs(outcome, writtenPath);
+  } catch (thrown) {
+    core.setFailed(describeError(thrown));
+  }
+}

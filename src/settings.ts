@@ -1,0 +1,195 @@
+import path from 'node:path';
+import os from 'node:os';
+import {
+  DEFAULT_TERMINATION_FILE_NAME,
+  Input,
+  MAX_HTTP_RETRIES,
+  OnError,
+  VdkEnv
+} from './constants.js';
+import { ConfigurationError } from './errors.js';
+
+/** Everything the check needs, parsed and validated once. */
+export interface Settings {
+  jobName: string;
+  team: string;
+  /** '' when this run's id is unknown. */
+  executionId: string;
+  /** null only when the check is disabled and no URL was given. */
+  apiUrl: URL | null;
+  /** '' when no token was given. */
+  apiToken: string;
+  enabled: boolean;
+  onError: OnError;
+  terminationMessagePath: string;
+  httpTimeoutSeconds: number;
+  httpRetries: number;
+}
+
+/** Returns an input's value, '' when it is not set. */
+export type InputReader = (name: string) => string;
+
+type Environment = Readonly<Record<string, string | undefined>>;
+
+const TRUE_WORDS = ['true', 'yes', 'on', '1'];
+const FALSE_WORDS = ['false', 'no', 'off', '0'];
+
+function quoted(value: string): string {
+  return JSON.stringify(value);
+}
+
+function fromInputOrEnv(
+  readInput: InputReader,
+  inputName: string,
+  env: Environment,
+  envName: string
+): { value: string; source: string } {
+  const fromInput = readInput(inputName).trim();
+  if (fromInput !== '')
+    return { value: fromInput, source: `input ${inputName}` };
+  const fromEnv = (env[envName] ?? '').trim();
+  return { value: fromEnv, source: `environment variable ${envName}` };
+}
+
+function requireText(
+  readInput: InputReader,
+  name: string,
+  meaning: string
+): string {
+  const raw = readInput(name);
+  const value = raw.trim();
+  if (value === '') {
+    throw new ConfigurationError(
+      `Input ${name} is ${quoted(raw)}: it is required; give the ${meaning}.`
+    );
+  }
+  return value;
+}
+
+function parseEnabled(readInput: InputReader, env: Environment): boolean {
+  const { value, source } = fromInputOrEnv(
+    readInput,
+    Input.Enabled,
+    env,
+    VdkEnv.Enabled
+  );
+  if (value === '') return true;
+  const word = value.toLowerCase();
+  if (TRUE_WORDS.includes(word)) return true;
+  if (FALSE_WORDS.includes(word)) return false;
+  throw new ConfigurationError(
+    `${capitalised(source)} is ${quoted(value)}: use true or false (also accepted: ${[...TRUE_WORDS.slice(1), ...FALSE_WORDS.slice(1)].join(', ')}).`
+  );
+}
+
+function parseApiUrl(
+  readInput: InputReader,
+  env: Environment,
+  enabled: boolean
+): URL | null {
+  const { value, source } = fromInputOrEnv(
+    readInput,
+    Input.ApiUrl,
+    env,
+    VdkEnv.ApiUrl
+  );
+  if (value === '') {
+    if (!enabled) return null;
+    throw new ConfigurationError(
+      `Input ${Input.ApiUrl} is empty and environment variable ${VdkEnv.ApiUrl} is not set: give the Control Service REST API base URL, for example https://vdk.example.com/control.`
+    );
+  }
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigurationError(
+      `${capitalised(source)} is ${quoted(value)}, which is not a URL: give an http:// or https:// URL of the Control Service REST API.`
+    );
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigurationError(
+      `${capitalised(source)} is ${quoted(value)}: only http:// and https:// URLs are allowed.`
+    );
+  }
+  return url;
+}
+
+function parseOnError(readInput: InputReader): OnError {
+  const raw = readInput(Input.OnError).trim();
+  const allowed = Object.values(OnError);
+  const value = raw.toLowerCase();
+  const match = allowed.find((choice) => choice === value);
+  if (match === undefined) {
+    throw new ConfigurationError(
+      `Input ${Input.OnError} is ${quoted(raw)}: use one of ${allowed.join(', ')}.`
+    );
+  }
+  return match;
+}
+
+function parseTimeout(readInput: InputReader): number {
+  const raw = readInput(Input.HttpTimeoutSeconds).trim();
+  const value = Number(raw);
+  if (raw === '' || !Number.isFinite(value) || value <= 0) {
+    throw new ConfigurationError(
+      `Input ${Input.HttpTimeoutSeconds} is ${quoted(raw)}: give a number of seconds above 0, such as 30 or 2.5.`
+    );
+  }
+  return value;
+}
+
+function parseRetries(readInput: InputReader): number {
+  const raw = readInput(Input.HttpRetries).trim();
+  const value = Number(raw);
+  if (
+    !/^\d+$/.test(raw) ||
+    !Number.isInteger(value) ||
+    value > MAX_HTTP_RETRIES
+  ) {
+    throw new ConfigurationError(
+      `Input ${Input.HttpRetries} is ${quoted(raw)}: give a whole number from 0 to ${MAX_HTTP_RETRIES}.`
+    );
+  }
+  return value;
+}
+
+function parseTerminationMessagePath(
+  readInput: InputReader,
+  env: Environment
+): string {
+  const given = readInput(Input.TerminationMessagePath).trim();
+  if (given !== '') return path.resolve(given);
+  const folder = (env['RUNNER_TEMP'] ?? '').trim() || os.tmpdir();
+  return path.join(folder, DEFAULT_TERMINATION_FILE_NAME);
+}
+
+function capitalised(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/**
+ * Reads and checks every setting. Throws ConfigurationError naming the input,
+ * the value given and what is allowed; nothing is sent before this passes.
+ */
+export function readSettings(
+  readInput: InputReader,
+  env: Environment
+): Settings {
+  const jobName = requireText(readInput, Input.JobName, 'data job name');
+  const team = requireText(readInput, Input.Team, 'team that owns the job');
+  const enabled = parseEnabled(readInput, env);
+  return {
+    jobName,
+    team,
+    executionId: readInput(Input.ExecutionId).trim(),
+    apiUrl: parseApiUrl(readInput, env, enabled),
+    apiToken: fromInputOrEnv(readInput, Input.ApiToken, env, VdkEnv.ApiToken)
+      .value,
+    enabled,
+    onError: parseOnError(readInput),
+    terminationMessagePath: parseTerminationMessagePath(readInput, env),
+    httpTimeoutSeconds: parseTimeout(readInput),
+    httpRetries: parseRetries(readInput)
+  };
+}
