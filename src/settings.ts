@@ -63,6 +63,13 @@ function requireText(
       `Input ${name} is ${quoted(raw)}: it is required; give the ${meaning}.`
     );
   }
+  // URLs resolve these as relative segments, so the request would address
+  // another resource; VDK allows neither as a name.
+  if (value === '.' || value === '..') {
+    throw new ConfigurationError(
+      `Input ${name} is ${quoted(value)}: give the ${meaning}; "." and ".." cannot be used.`
+    );
+  }
   return value;
 }
 

@@ -1,0 +1,158 @@
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigurationError } from '../../src/errors.js';
+import { readSettings } from '../../src/settings.js';
+
+// The values action.yml gives inputs that a workflow leaves out.
+const ACTION_DEFAULTS: Record<string, string> = {
+  'execution-id': '',
+  'api-url': '',
+  'api-token': '',
+  enabled: '',
+  'on-error': 'proceed',
+  'termination-message-path': '',
+  'http-timeout-seconds': '30',
+  'http-retries': '3'
+};
+
+function reader(inputs: Record<string, string>) {
+  const values: Record<string, string> = {
+    ...ACTION_DEFAULTS,
+    'job-name': 'ingest-sales',
+    team: 'sales',
+    'api-url': 'https://vdk.example.com/control',
+    ...inputs
+  };
+  return (name: string): string => values[name] ?? '';
+}
+
+function failure(
+  inputs: Record<string, string>,
+  env: Record<string, string> = {}
+): ConfigurationError {
+  try {
+    readSettings(reader(inputs), env);
+  } catch (thrown) {
+    if (thrown instanceof ConfigurationError) return thrown;
+    throw thrown;
+  }
+  throw new Error('readSettings accepted the inputs');
+}
+
+describe('readSettings', () => {
+  it('reads every input', () => {
+    const settings = readSettings(
+      reader({
+        'execution-id': ' ingest-sales-1-abcde ',
+        'api-token': 'token',
+        enabled: 'TRUE',
+        'on-error': 'Skip',
+        'termination-message-path': '/tmp/x/term.json',
+        'http-timeout-seconds': '2.5',
+        'http-retries': '0'
+      }),
+      {}
+    );
+    expect(settings).toEqual({
+      jobName: 'ingest-sales',
+      team: 'sales',
+      executionId: 'ingest-sales-1-abcde',
+      apiUrl: new URL('https://vdk.example.com/control'),
+      apiToken: 'token',
+      enabled: true,
+      onError: 'skip',
+      terminationMessagePath: '/tmp/x/term.json',
+      httpTimeoutSeconds: 2.5,
+      httpRetries: 0
+    });
+  });
+
+  it('falls back to VDK environment variables', () => {
+    const settings = readSettings(reader({ 'api-url': '' }), {
+      VDK_CONTROL_SERVICE_REST_API_URL: 'http://127.0.0.1:8092/',
+      VDK_API_TOKEN: 'from-env',
+      VDK_EXECUTION_SKIP_CHECKER_ENABLED: 'False'
+    });
+    expect(settings.apiUrl?.href).toBe('http://127.0.0.1:8092/');
+    expect(settings.apiToken).toBe('from-env');
+    expect(settings.enabled).toBe(false);
+  });
+
+  it('prefers inputs over the environment', () => {
+    const settings = readSettings(
+      reader({ 'api-token': 'from-input', enabled: 'true' }),
+      {
+        VDK_CONTROL_SERVICE_REST_API_URL: 'http://127.0.0.1:1/',
+        VDK_API_TOKEN: 'from-env',
+        VDK_EXECUTION_SKIP_CHECKER_ENABLED: 'false'
+      }
+    );
+    expect(settings.apiUrl?.href).toBe('https://vdk.example.com/control');
+    expect(settings.apiToken).toBe('from-input');
+    expect(settings.enabled).toBe(true);
+  });
+
+  it('puts the termination message under RUNNER_TEMP by default', () => {
+    const settings = readSettings(reader({}), { RUNNER_TEMP: '/runner/tmp' });
+    expect(settings.terminationMessagePath).toBe(
+      '/runner/tmp/vdk-termination-log.json'
+    );
+  });
+
+  it('falls back to the system temp folder outside a runner', () => {
+    const settings = readSettings(reader({}), {});
+    expect(settings.terminationMessagePath).toBe(
+      path.join(os.tmpdir(), 'vdk-termination-log.json')
+    );
+  });
+
+  it('needs no API URL when the check is disabled', () => {
+    const settings = readSettings(
+      reader({ 'api-url': '', enabled: 'false' }),
+      {}
+    );
+    expect(settings.enabled).toBe(false);
+    expect(settings.apiUrl).toBeNull();
+  });
+
+  it.each([
+    [{ 'job-name': '' }, 'job-name', '""'],
+    [{ 'job-name': '   ' }, 'job-name', '"   "'],
+    [{ team: '' }, 'team', '""'],
+    [{ team: '..' }, 'team', '".."'],
+    [{ 'api-url': 'ftp://host/x' }, 'api-url', '"ftp://host/x"'],
+    [{ 'api-url': 'not a url' }, 'api-url', '"not a url"'],
+    [{ 'api-url': '' }, 'api-url', 'VDK_CONTROL_SERVICE_REST_API_URL'],
+    [{ 'on-error': 'ignore' }, 'on-error', '"ignore"'],
+    [{ 'on-error': '' }, 'on-error', '""'],
+    [{ enabled: 'maybe' }, 'enabled', '"maybe"'],
+    [{ 'http-timeout-seconds': 'soon' }, 'http-timeout-seconds', '"soon"'],
+    [{ 'http-timeout-seconds': '-1' }, 'http-timeout-seconds', '"-1"'],
+    [{ 'http-timeout-seconds': '0' }, 'http-timeout-seconds', '"0"'],
+    [{ 'http-retries': 'many' }, 'http-retries', '"many"'],
+    [{ 'http-retries': '-1' }, 'http-retries', '"-1"'],
+    [{ 'http-retries': '1.5' }, 'http-retries', '"1.5"'],
+    [{ 'http-retries': '11' }, 'http-retries', '"11"']
+  ])('rejects %o naming %s and the value', (inputs, name, shown) => {
+    const error = failure(inputs);
+    expect(error.message).toContain(name);
+    expect(error.message).toContain(shown);
+  });
+
+  it('names the environment variable when its value is bad', () => {
+    const error = failure(
+      { 'api-url': '' },
+      { VDK_CONTROL_SERVICE_REST_API_URL: 'localhost:8092' }
+    );
+    expect(error.message).toContain('VDK_CONTROL_SERVICE_REST_API_URL');
+    expect(error.message).toContain('"localhost:8092"');
+    expect(error.message).toContain('http://');
+  });
+
+  it('lists the allowed values of on-error', () => {
+    expect(failure({ 'on-error': 'ignore' }).message).toContain(
+      'proceed, skip, fail'
+    );
+  });
+});
