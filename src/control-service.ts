@@ -127,7 +127,7 @@ export async function fetchExecutions(
   const detail = describeErrorBody(answer.body);
   const hint =
     answer.status === 404
-      ? `no data job ${JSON.stringify(query.jobName)} of team ${JSON.stringify(query.team)} was found`
+      ? `the Control Service knows no data job ${JSON.stringify(query.jobName)} of team ${JSON.stringify(query.team)}, or api-url points elsewhere`
       : answer.status === 401 || answer.status === 403
         ? 'the Control Service refused the credentials'
         : 'the Control Service answered an error';
