@@ -45,5 +45,7 @@ export type OnError = (typeof OnError)[keyof typeof OnError];
 /** File name used under RUNNER_TEMP when no path is given. */
 export const DEFAULT_TERMINATION_FILE_NAME = 'vdk-termination-log.json';
 
-/** Upper bound of http-retries, so that the worst case stays bounded. */
+/** Upper bounds of http-retries and http-timeout-seconds, so that the worst
+ * case stays bounded and within what a Node timer can count. */
 export const MAX_HTTP_RETRIES = 10;
+export const MAX_HTTP_TIMEOUT_SECONDS = 3600;

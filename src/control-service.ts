@@ -75,14 +75,22 @@ export function describeErrorBody(body: string): string {
   return oneLine(parts.join(' — '));
 }
 
-function failure(answer: HttpAnswer, problem: string): CheckFailedError {
+function failure(
+  answer: HttpAnswer,
+  requested: URL,
+  problem: string
+): CheckFailedError {
   const tries =
     answer.attempts === 1 ? '' : ` after ${answer.attempts} attempts`;
   const status = `HTTP ${answer.status} ${answer.statusText}`.trim();
-  return new CheckFailedError(`${problem}${tries} (${status})`);
+  const from =
+    answer.url.href === requested.href
+      ? ''
+      : `, redirected to ${answer.url.href}`;
+  return new CheckFailedError(`${problem}${tries} (${status}${from})`);
 }
 
-function parseExecutionList(answer: HttpAnswer): Execution[] {
+function parseExecutionList(answer: HttpAnswer, requested: URL): Execution[] {
   let parsed: unknown;
   try {
     parsed = JSON.parse(answer.body);
@@ -90,6 +98,7 @@ function parseExecutionList(answer: HttpAnswer): Execution[] {
     const kind = /^\s*</.test(answer.body) ? 'an HTML page' : 'not JSON';
     throw failure(
       answer,
+      requested,
       `The Control Service answered ${kind} instead of a JSON list of executions`
     );
   }
@@ -97,6 +106,7 @@ function parseExecutionList(answer: HttpAnswer): Execution[] {
     const kind = parsed === null ? 'null' : typeof parsed;
     throw failure(
       answer,
+      requested,
       `The Control Service answered JSON ${kind === 'object' ? 'an object' : kind} instead of a list of executions`
     );
   }
@@ -122,7 +132,7 @@ export async function fetchExecutions(
     retries: query.retries
   });
   if (answer.status >= 200 && answer.status < 300) {
-    return parseExecutionList(answer);
+    return parseExecutionList(answer, url);
   }
   const detail = describeErrorBody(answer.body);
   const hint =
@@ -133,6 +143,7 @@ export async function fetchExecutions(
         : 'the Control Service answered an error';
   throw failure(
     answer,
+    url,
     `GET ${url.href}: ${hint}${detail === '' ? '' : `: ${detail}`}`
   );
 }

@@ -19,9 +19,14 @@ export interface HttpAnswer {
   body: string;
   /** How many attempts it took to get this answer. */
   attempts: number;
+  /** Where the answer came from, after any redirects. */
+  url: URL;
 }
 
 const MAX_REDIRECTS = 5;
+const REDIRECT_STATUSES: ReadonlySet<number> = new Set([
+  301, 302, 303, 307, 308
+]);
 const BACKOFF_FIRST_MS = 500;
 const BACKOFF_MAX_MS = 8000;
 
@@ -56,6 +61,36 @@ function readWhole(message: IncomingMessage): Promise<string> {
 }
 
 /**
+ * Where a redirect leads. The token goes only to the origin it was given
+ * for, and an https service is never left for plain http.
+ */
+function redirectTarget(
+  from: URL,
+  location: string,
+  status: number,
+  headers: Record<string, string>
+): URL {
+  let target: URL;
+  try {
+    target = new URL(location, from);
+  } catch {
+    throw new AttemptError(
+      `HTTP ${status} redirect to an invalid location ${JSON.stringify(location)}`,
+      false
+    );
+  }
+  if (from.protocol === 'https:' && target.protocol !== 'https:') {
+    throw new AttemptError(
+      `HTTP ${status} redirect from https to ${target.protocol.replace(':', '')} refused: ${target.href}`,
+      false
+    );
+  }
+  if (target.origin !== from.origin) delete headers['authorization'];
+  core.debug(`HTTP ${status}: redirected to ${target.href}`);
+  return target;
+}
+
+/**
  * One attempt, bounded as a whole: a server that accepts the connection and
  * then stalls, or trickles the body, is cut off at the deadline.
  */
@@ -68,8 +103,10 @@ async function attempt(
   const client = new HttpClient(options.userAgent, [], {
     keepAlive: true,
     allowRetries: false,
-    allowRedirects: true,
-    maxRedirects: MAX_REDIRECTS,
+    // Redirects are followed here rather than by the client, which cannot
+    // resolve a relative Location and would keep the bearer token on a
+    // redirect to another port of the same host.
+    allowRedirects: false,
     socketTimeout: options.timeoutSeconds * 1000
   });
   let timer: NodeJS.Timeout | undefined;
@@ -86,14 +123,27 @@ async function attempt(
     );
   });
   const exchange = (async (): Promise<Omit<HttpAnswer, 'attempts'>> => {
-    const response = await client.get(url.href, options.headers);
-    const body = await readWhole(response.message);
-    return {
-      status: response.message.statusCode ?? 0,
-      statusText: response.message.statusMessage ?? '',
-      headers: response.message.headers,
-      body
-    };
+    let target = url;
+    const headers = { ...options.headers };
+    for (let redirects = 0; ; redirects++) {
+      const response = await client.get(target.href, headers);
+      const body = await readWhole(response.message);
+      const status = response.message.statusCode ?? 0;
+      const location = response.message.headers.location;
+      if (!REDIRECT_STATUSES.has(status) || location === undefined) {
+        return {
+          status,
+          statusText: response.message.statusMessage ?? '',
+          headers: response.message.headers,
+          body,
+          url: target
+        };
+      }
+      if (redirects === MAX_REDIRECTS) {
+        throw new AttemptError(`more than ${MAX_REDIRECTS} redirects`, false);
+      }
+      target = redirectTarget(target, location, status, headers);
+    }
   })().catch((thrown: unknown) => {
     if (thrown instanceof AttemptError) throw thrown;
     throw new AttemptError(describeError(thrown), isTransient(thrown));

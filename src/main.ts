@@ -10,6 +10,8 @@ import { ACTION_VERSION, USER_AGENT } from './version.js';
 
 /** How many active executions the log lists before it only counts them. */
 const LISTED_EXECUTIONS = 10;
+/** How many more the debug log lists: a list can be very long. */
+const DEBUG_LISTED_EXECUTIONS = 100;
 
 interface Outcome {
   skipped: boolean;
@@ -17,24 +19,9 @@ interface Outcome {
   blockingExecutionId: string;
 }
 
-function maskSecrets(settings: Settings): void {
-  if (settings.apiToken !== '') core.setSecret(settings.apiToken);
-  if (settings.apiUrl?.password) {
-    core.setSecret(settings.apiUrl.password);
-    core.setSecret(decodeURIComponent(settings.apiUrl.password));
-  }
-}
-
-function withoutCredentials(url: URL): string {
-  const shown = new URL(url.href);
-  shown.username = '';
-  shown.password = '';
-  return shown.href;
-}
-
 function logSettings(settings: Settings): void {
   const { apiToken, apiUrl, ...shown } = settings;
-  core.debug(`api-url: ${apiUrl ? withoutCredentials(apiUrl) : '(none)'}`);
+  core.debug(`api-url: ${apiUrl?.href ?? '(none)'}`);
   core.debug(`api-token: ${apiToken === '' ? '(none)' : '(given, masked)'}`);
   for (const [name, value] of Object.entries(shown)) {
     core.debug(`${name}: ${JSON.stringify(value)}`);
@@ -66,7 +53,11 @@ function logDecision(decision: Decision, settings: Settings): void {
   });
   if (active.length > LISTED_EXECUTIONS) {
     core.info(`  … and ${active.length - LISTED_EXECUTIONS} more.`);
-    for (const execution of active.slice(LISTED_EXECUTIONS)) {
+    const more = active.slice(
+      LISTED_EXECUTIONS,
+      LISTED_EXECUTIONS + DEBUG_LISTED_EXECUTIONS
+    );
+    for (const execution of more) {
       core.debug(`  ${describeExecution(execution)}`);
     }
   }
@@ -96,7 +87,7 @@ async function check(settings: Settings, apiUrl: URL): Promise<Outcome> {
     ? `this execution: ${JSON.stringify(settings.executionId)}`
     : 'no execution-id given';
   core.info(
-    `Checking data job ${JSON.stringify(settings.jobName)} of team ${JSON.stringify(settings.team)} at ${withoutCredentials(apiUrl)} (${who}).`
+    `Checking data job ${JSON.stringify(settings.jobName)} of team ${JSON.stringify(settings.team)} at ${apiUrl.href} (${who}).`
   );
   try {
     const executions = await fetchExecutions({
@@ -125,6 +116,9 @@ async function check(settings: Settings, apiUrl: URL): Promise<Outcome> {
 function onCheckFailed(onError: OnError, problem: string): Outcome {
   const failed = `Could not check for other executions: ${problem}.`;
   if (onError === OnError.Fail) {
+    // Only the reason: whether to go ahead is not decided, and a step that
+    // continues on error can still tell why this one failed.
+    core.setOutput(Output.Reason, Reason.CheckFailed);
     throw new CheckFailedError(`${failed} Failing the step (on-error: fail).`);
   }
   const skipped = onError === OnError.Skip;
@@ -161,7 +155,7 @@ function setOutputs(outcome: Outcome, terminationMessagePath: string): void {
 export async function run(): Promise<void> {
   try {
     const settings = readSettings((name) => core.getInput(name), process.env);
-    maskSecrets(settings);
+    if (settings.apiToken !== '') core.setSecret(settings.apiToken);
     logSettings(settings);
     if (!settings.enabled || settings.apiUrl === null) {
       core.info('The execution skip check is disabled: going ahead.');

@@ -4,6 +4,7 @@ import {
   DEFAULT_TERMINATION_FILE_NAME,
   Input,
   MAX_HTTP_RETRIES,
+  MAX_HTTP_TIMEOUT_SECONDS,
   OnError,
   VdkEnv
 } from './constants.js';
@@ -119,6 +120,12 @@ function parseApiUrl(
       `${capitalised(source)} is ${quoted(value)}: only http:// and https:// URLs are allowed.`
     );
   }
+  if (url.username !== '' || url.password !== '') {
+    // The value is not quoted: it holds a secret.
+    throw new ConfigurationError(
+      `${capitalised(source)} carries a user name or password, which would never be sent: give the URL without them and the token in ${Input.ApiToken} or ${VdkEnv.ApiToken}.`
+    );
+  }
   return url;
 }
 
@@ -138,9 +145,14 @@ function parseOnError(readInput: InputReader): OnError {
 function parseTimeout(readInput: InputReader): number {
   const raw = readInput(Input.HttpTimeoutSeconds).trim();
   const value = Number(raw);
-  if (raw === '' || !Number.isFinite(value) || value <= 0) {
+  if (
+    raw === '' ||
+    !Number.isFinite(value) ||
+    value <= 0 ||
+    value > MAX_HTTP_TIMEOUT_SECONDS
+  ) {
     throw new ConfigurationError(
-      `Input ${Input.HttpTimeoutSeconds} is ${quoted(raw)}: give a number of seconds above 0, such as 30 or 2.5.`
+      `Input ${Input.HttpTimeoutSeconds} is ${quoted(raw)}: give a number of seconds above 0 and at most ${MAX_HTTP_TIMEOUT_SECONDS}, such as 30 or 2.5.`
     );
   }
   return value;
