@@ -75,19 +75,27 @@ export function describeErrorBody(body: string): string {
   return oneLine(parts.join(' — '));
 }
 
+/**
+ * One sentence: the request, what went wrong, after how many attempts, the
+ * HTTP status and where a redirect led, then what the service said.
+ */
 function failure(
   answer: HttpAnswer,
   requested: URL,
-  problem: string
+  problem: string,
+  detail = ''
 ): CheckFailedError {
   const tries =
     answer.attempts === 1 ? '' : ` after ${answer.attempts} attempts`;
   const status = `HTTP ${answer.status} ${answer.statusText}`.trim();
-  const from =
+  const redirected =
     answer.url.href === requested.href
       ? ''
       : `, redirected to ${answer.url.href}`;
-  return new CheckFailedError(`${problem}${tries} (${status}${from})`);
+  return new CheckFailedError(
+    `GET ${requested.href}: ${problem}${tries} (${status}${redirected})` +
+      (detail === '' ? '' : `: ${detail}`)
+  );
 }
 
 function parseExecutionList(answer: HttpAnswer, requested: URL): Execution[] {
@@ -99,15 +107,20 @@ function parseExecutionList(answer: HttpAnswer, requested: URL): Execution[] {
     throw failure(
       answer,
       requested,
-      `The Control Service answered ${kind} instead of a JSON list of executions`
+      `the Control Service answered ${kind} instead of a JSON list of executions`
     );
   }
   if (!Array.isArray(parsed)) {
-    const kind = parsed === null ? 'null' : typeof parsed;
+    const kind =
+      parsed === null
+        ? 'null'
+        : typeof parsed === 'object'
+          ? 'an object'
+          : typeof parsed;
     throw failure(
       answer,
       requested,
-      `The Control Service answered JSON ${kind === 'object' ? 'an object' : kind} instead of a list of executions`
+      `the Control Service answered JSON ${kind} instead of a list of executions`
     );
   }
   return toExecutions(parsed);
@@ -134,16 +147,11 @@ export async function fetchExecutions(
   if (answer.status >= 200 && answer.status < 300) {
     return parseExecutionList(answer, url);
   }
-  const detail = describeErrorBody(answer.body);
   const hint =
     answer.status === 404
       ? `the Control Service knows no data job ${JSON.stringify(query.jobName)} of team ${JSON.stringify(query.team)}, or api-url points elsewhere`
       : answer.status === 401 || answer.status === 403
         ? 'the Control Service refused the credentials'
         : 'the Control Service answered an error';
-  throw failure(
-    answer,
-    url,
-    `GET ${url.href}: ${hint}${detail === '' ? '' : `: ${detail}`}`
-  );
+  throw failure(answer, url, hint, describeErrorBody(answer.body));
 }

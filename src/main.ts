@@ -102,6 +102,16 @@ async function check(settings: Settings, apiUrl: URL): Promise<Outcome> {
     core.debug(`The Control Service listed ${executions.length} executions.`);
     const decision = decide(executions, settings.executionId);
     logDecision(decision, settings);
+    if (
+      decision.skip &&
+      settings.executionId !== '' &&
+      decision.thisExecution === null
+    ) {
+      // Most often a mistyped or stale id: say so where it will be seen.
+      core.warning(
+        `execution-id ${JSON.stringify(settings.executionId)} is not among the active executions of data job ${JSON.stringify(settings.jobName)}, so every one of them counts as older. Check that it is this run's id as the Control Service lists it, optionally followed by a pod suffix such as -x7k2p.`
+      );
+    }
     return {
       skipped: decision.skip,
       reason: decision.reason,

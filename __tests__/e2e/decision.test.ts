@@ -148,6 +148,39 @@ describe.each(nodeBinaries())('decision on $label', (node) => {
       );
     });
 
+    test('an execution id missing from the list is warned about', async ({
+      expect
+    }) => {
+      const other = buildExecution({
+        id: 'ingest-sales-1764831600',
+        start_time: NINE_O_CLOCK
+      });
+      const { run } = await checkAgainst(node, [other], THIS_POD_ID);
+      expect(run.exitCode, describeRun(run)).toBe(0);
+      expect(run.outputs).toEqual(
+        stoodAsideFor('ingest-sales-1764831600', defaultTerminationPath(run))
+      );
+      expect(run.warnings).toHaveLength(1);
+      expect(run.warnings[0]).toContain(JSON.stringify(THIS_POD_ID));
+      expect(run.warnings[0]).toContain('not among the active executions');
+    });
+
+    test('a listed execution id stands aside without a warning', async ({
+      expect
+    }) => {
+      const older = buildExecution({
+        id: 'ingest-sales-1764831600',
+        start_time: SEVEN_O_CLOCK
+      });
+      const self = buildExecution({
+        id: THIS_SERVICE_ID,
+        start_time: EIGHT_O_CLOCK
+      });
+      const { run } = await checkAgainst(node, [self, older], THIS_POD_ID);
+      expect(run.outputs['skipped']).toBe('true');
+      expect(run.warnings).toEqual([]);
+    });
+
     test('an older other execution blocks this run', async ({ expect }) => {
       const older = buildExecution({
         id: 'ingest-sales-1764831600',

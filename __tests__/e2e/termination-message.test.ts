@@ -36,15 +36,22 @@ async function runBlocked(
     id: BLOCKING_ID,
     start_time: '2025-12-04T07:00:00Z'
   });
-  return withStandIn({ responses: [executionList([older])] }, async (service) =>
-    runAction({
-      node,
-      inputs: checkInputs(service, {
-        'execution-id': 'ingest-sales-1764835200-x7k2p',
-        ...inputs
-      }),
-      ...(directories ? { directories } : {})
-    })
+  // This run is listed too, so the only warning is about the file.
+  const thisRun = buildExecution({
+    id: 'ingest-sales-1764835200',
+    start_time: '2025-12-04T08:00:00Z'
+  });
+  return withStandIn(
+    { responses: [executionList([older, thisRun])] },
+    async (service) =>
+      runAction({
+        node,
+        inputs: checkInputs(service, {
+          'execution-id': 'ingest-sales-1764835200-x7k2p',
+          ...inputs
+        }),
+        ...(directories ? { directories } : {})
+      })
   );
 }
 
