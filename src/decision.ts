@@ -1,5 +1,6 @@
 import { Reason } from './constants.js';
 import type { Execution } from './executions.js';
+import { compareInstants, parseStartTime, type Instant } from './start-time.js';
 
 const ACTIVE_STATUSES: ReadonlySet<string> = new Set(['submitted', 'running']);
 
@@ -28,22 +29,39 @@ export function isSameExecution(
   );
 }
 
-function startTimeKey(execution: Execution): number {
-  if (execution.startTime === null) return Number.POSITIVE_INFINITY;
-  const time = Date.parse(execution.startTime);
-  return Number.isNaN(time) ? Number.POSITIVE_INFINITY : time;
+function startInstant(execution: Execution): Instant | null {
+  return execution.startTime === null
+    ? null
+    : parseStartTime(execution.startTime);
+}
+
+/** Oldest first; a missing or unreadable start time sorts last. */
+function compareStarts(a: Instant | null, b: Instant | null): number {
+  if (a === null || b === null) return a === b ? 0 : a === null ? 1 : -1;
+  return compareInstants(a, b);
 }
 
 /**
- * Oldest first; a missing or unreadable start time sorts last; ties are
- * broken by id in code-unit order, which is the same on every runner.
+ * The executions oldest first. A missing or unreadable start time sorts
+ * last; ties are broken by id in code-unit order, the same on every runner.
  */
-export function compareExecutions(a: Execution, b: Execution): number {
-  const timeA = startTimeKey(a);
-  const timeB = startTimeKey(b);
-  if (timeA !== timeB) return timeA < timeB ? -1 : 1;
-  if (a.id === b.id) return 0;
-  return a.id < b.id ? -1 : 1;
+export function sortOldestFirst(executions: readonly Execution[]): Execution[] {
+  const ranked = executions.map((execution) => ({
+    execution,
+    start: startInstant(execution)
+  }));
+  ranked.sort((a, b) => {
+    const byStart = compareStarts(a.start, b.start);
+    if (byStart !== 0) return byStart;
+    if (a.execution.id === b.execution.id) return 0;
+    return a.execution.id < b.execution.id ? -1 : 1;
+  });
+  return ranked.map(({ execution }) => execution);
+}
+
+/** True when both start at the same instant, or both have no readable one. */
+export function startTogether(a: Execution, b: Execution): boolean {
+  return compareStarts(startInstant(a), startInstant(b)) === 0;
 }
 
 export interface Decision {
@@ -69,7 +87,7 @@ export function decide(
 ): Decision {
   // The service filters by status too, but its answer may be unfiltered or
   // stale, so only submitted and running entries count.
-  const active = executions.filter(isActive).sort(compareExecutions);
+  const active = sortOldestFirst(executions.filter(isActive));
   const mine = (execution: Execution): boolean =>
     isSameExecution(execution.id, thisExecutionId);
   const thisExecution = active.find(mine) ?? null;

@@ -24,6 +24,8 @@ export interface HttpAnswer {
 }
 
 const MAX_REDIRECTS = 5;
+/** Far above any list of executions; a larger answer is not the service. */
+export const MAX_BODY_BYTES = 64 * 1024 * 1024;
 const REDIRECT_STATUSES: ReadonlySet<number> = new Set([
   301, 302, 303, 307, 308
 ]);
@@ -46,14 +48,31 @@ function isTransient(thrown: unknown): boolean {
     typeof thrown === 'object' && thrown !== null && 'code' in thrown
       ? String(thrown.code)
       : '';
-  if (/CERT|SELF_SIGNED|UNABLE_TO_|ERR_TLS|ERR_SSL/.test(code)) return false;
+  if (/CERT|SELF_SIGNED|UNABLE_TO_|ERR_TLS|ERR_SSL|ERR_INVALID/.test(code)) {
+    return false;
+  }
   return !/downgrade/i.test(describeError(thrown));
 }
 
 function readWhole(message: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    message.on('data', (chunk: Buffer) => chunks.push(chunk));
+    let size = 0;
+    message.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        // Rejected before the destroy, whose own events would reject first.
+        reject(
+          new AttemptError(
+            `the answer is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB`,
+            false
+          )
+        );
+        message.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
     message.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     message.on('error', reject);
     message.on('aborted', () => reject(new Error('connection closed early')));
@@ -76,6 +95,12 @@ function redirectTarget(
   } catch {
     throw new AttemptError(
       `HTTP ${status} redirect to an invalid location ${JSON.stringify(location)}`,
+      false
+    );
+  }
+  if (target.protocol !== 'http:' && target.protocol !== 'https:') {
+    throw new AttemptError(
+      `HTTP ${status} redirect to ${JSON.stringify(target.href)} refused: only http and https are followed`,
       false
     );
   }

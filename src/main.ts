@@ -1,17 +1,12 @@
 import * as core from '@actions/core';
 import { OnError, Output, Reason } from './constants.js';
 import { fetchExecutions } from './control-service.js';
-import { decide, type Decision } from './decision.js';
+import { decide } from './decision.js';
+import { logDecision } from './decision-log.js';
 import { CheckFailedError, describeError } from './errors.js';
-import type { Execution } from './executions.js';
 import { readSettings, type Settings } from './settings.js';
 import { skippedMessage, writeWholeFile } from './termination-message.js';
 import { ACTION_VERSION, USER_AGENT } from './version.js';
-
-/** How many active executions the log lists before it only counts them. */
-const LISTED_EXECUTIONS = 10;
-/** How many more the debug log lists: a list can be very long. */
-const DEBUG_LISTED_EXECUTIONS = 100;
 
 interface Outcome {
   skipped: boolean;
@@ -25,60 +20,6 @@ function logSettings(settings: Settings): void {
   core.debug(`api-token: ${apiToken === '' ? '(none)' : '(given, masked)'}`);
   for (const [name, value] of Object.entries(shown)) {
     core.debug(`${name}: ${JSON.stringify(value)}`);
-  }
-}
-
-function describeExecution(execution: Execution): string {
-  const started = execution.startTime ?? 'start time unknown';
-  const by = execution.startedBy ? `, started by ${execution.startedBy}` : '';
-  const type = execution.type ? `, ${execution.type}` : '';
-  return `${JSON.stringify(execution.id)} ${execution.status} since ${started}${type}${by}`;
-}
-
-function logDecision(decision: Decision, settings: Settings): void {
-  const { active, blocking, thisExecution } = decision;
-  core.info(
-    active.length === 0
-      ? 'Active executions: none.'
-      : `Active executions, oldest first (${active.length}):`
-  );
-  active.slice(0, LISTED_EXECUTIONS).forEach((execution, index) => {
-    const mark =
-      execution === thisExecution
-        ? ' <- this run'
-        : execution === blocking
-          ? ' <- blocks this run'
-          : '';
-    core.info(`  ${index + 1}. ${describeExecution(execution)}${mark}`);
-  });
-  if (active.length > LISTED_EXECUTIONS) {
-    core.info(`  … and ${active.length - LISTED_EXECUTIONS} more.`);
-    const more = active.slice(
-      LISTED_EXECUTIONS,
-      LISTED_EXECUTIONS + DEBUG_LISTED_EXECUTIONS
-    );
-    for (const execution of more) {
-      core.debug(`  ${describeExecution(execution)}`);
-    }
-  }
-  if (blocking) {
-    const whose =
-      thisExecution === null
-        ? settings.executionId === ''
-          ? 'no execution-id was given, so every active execution counts as another one'
-          : `this run (${JSON.stringify(settings.executionId)}) is not in the list`
-        : 'it started before this run';
-    core.info(
-      `Decision: skip. Execution ${JSON.stringify(blocking.id)} is ${blocking.status}; ${whose}.`
-    );
-  } else if (thisExecution === null) {
-    core.info(
-      'Decision: go ahead. No other execution is submitted or running.'
-    );
-  } else {
-    core.info(
-      `Decision: go ahead. This run (${JSON.stringify(thisExecution.id)}) is the oldest active execution; newer ones stand aside.`
-    );
   }
 }
 
@@ -101,7 +42,7 @@ async function check(settings: Settings, apiUrl: URL): Promise<Outcome> {
     });
     core.debug(`The Control Service listed ${executions.length} executions.`);
     const decision = decide(executions, settings.executionId);
-    logDecision(decision, settings);
+    logDecision(decision, settings.executionId);
     if (
       decision.skip &&
       settings.executionId !== '' &&

@@ -120,6 +120,11 @@ function parseApiUrl(
       `${capitalised(source)} is ${quoted(value)}: only http:// and https:// URLs are allowed.`
     );
   }
+  if (url.search !== '' || url.hash !== '') {
+    throw new ConfigurationError(
+      `${capitalised(source)} is ${quoted(value)}: give the base URL without a query (?…) or fragment (#…); the action adds the path and query itself.`
+    );
+  }
   if (url.username !== '' || url.password !== '') {
     // The value is not quoted: it holds a secret.
     throw new ConfigurationError(
@@ -127,6 +132,26 @@ function parseApiUrl(
     );
   }
   return url;
+}
+
+// What an HTTP header value can carry; anything else would make every
+// request fail before it is sent.
+const HEADER_SAFE = /^[\x21-\x7e]*$/;
+
+function parseToken(readInput: InputReader, env: Environment): string {
+  const { value, source } = fromInputOrEnv(
+    readInput,
+    Input.ApiToken,
+    env,
+    VdkEnv.ApiToken
+  );
+  if (!HEADER_SAFE.test(value)) {
+    // The value is not quoted: it is a secret.
+    throw new ConfigurationError(
+      `${capitalised(source)} holds spaces, line breaks or other characters a bearer token cannot carry: give the token alone, printable ASCII only.`
+    );
+  }
+  return value;
 }
 
 function parseOnError(readInput: InputReader): OnError {
@@ -145,9 +170,9 @@ function parseOnError(readInput: InputReader): OnError {
 function parseTimeout(readInput: InputReader): number {
   const raw = readInput(Input.HttpTimeoutSeconds).trim();
   const value = Number(raw);
+  // Plain decimals only: Number() would also take "0x1e", "1e3" and "+5".
   if (
-    raw === '' ||
-    !Number.isFinite(value) ||
+    !/^\d+(\.\d+)?$/.test(raw) ||
     value <= 0 ||
     value > MAX_HTTP_TIMEOUT_SECONDS
   ) {
@@ -203,8 +228,7 @@ export function readSettings(
     team,
     executionId: readInput(Input.ExecutionId).trim(),
     apiUrl: parseApiUrl(readInput, env, enabled),
-    apiToken: fromInputOrEnv(readInput, Input.ApiToken, env, VdkEnv.ApiToken)
-      .value,
+    apiToken: parseToken(readInput, env),
     enabled,
     onError: parseOnError(readInput),
     terminationMessagePath: parseTerminationMessagePath(readInput, env),

@@ -16,11 +16,18 @@ export async function writeWholeFile(
   filePath: string,
   content: string
 ): Promise<void> {
-  const folder = path.dirname(filePath);
+  // A link is written through, not replaced: the rename goes to the file it
+  // names, which keeps its permissions.
+  const target = await fs.realpath(filePath).catch(() => filePath);
+  const existingMode = await fs
+    .stat(target)
+    .then((stats) => stats.mode & 0o777)
+    .catch(() => null);
+  const folder = path.dirname(target);
   await fs.mkdir(folder, { recursive: true });
   const temporary = path.join(
     folder,
-    `.${path.basename(filePath)}.${randomBytes(6).toString('hex')}.tmp`
+    `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`
   );
   try {
     const handle = await fs.open(temporary, 'wx', 0o644);
@@ -30,7 +37,9 @@ export async function writeWholeFile(
     } finally {
       await handle.close();
     }
-    await fs.rename(temporary, filePath);
+    // A replaced file keeps its permissions; a new one gets the umask's.
+    if (existingMode !== null) await fs.chmod(temporary, existingMode);
+    await fs.rename(temporary, target);
   } catch (thrown) {
     await fs.rm(temporary, { force: true }).catch(() => undefined);
     throw thrown;

@@ -181,6 +181,58 @@ describe.each(nodeBinaries())('decision on $label', (node) => {
       expect(run.warnings).toEqual([]);
     });
 
+    test('service fields cannot inject workflow commands', async ({
+      expect
+    }) => {
+      const hostile = buildExecution({
+        id: 'ingest-sales-1764831600',
+        start_time: SEVEN_O_CLOCK,
+        started_by: 'manual/eve\n::error title=Forged::injected\n::add-mask::x',
+        type: 'manual\r\n::stop-commands::token'
+      });
+      const { run } = await checkAgainst(node, [hostile], THIS_POD_ID);
+      expect(run.exitCode, describeRun(run)).toBe(0);
+      expect(run.outputs['skipped']).toBe('true');
+      const commands = run.commands.map((command) => command.name);
+      expect(commands).not.toContain('error');
+      expect(commands).not.toContain('stop-commands');
+      expect(run.masks).toEqual([]);
+      expect(run.stdout).toContain('manual/eve\\n::error');
+    });
+
+    test('equal start times: the log says the id decided', async ({
+      expect
+    }) => {
+      const twin = buildExecution({
+        id: 'ingest-sales-1764835100',
+        start_time: EIGHT_O_CLOCK
+      });
+      const self = buildExecution({
+        id: THIS_SERVICE_ID,
+        start_time: EIGHT_O_CLOCK
+      });
+      const { run } = await checkAgainst(node, [self, twin], THIS_POD_ID);
+      expect(run.outputs['blocking-execution-id']).toBe(
+        'ingest-sales-1764835100'
+      );
+      expect(run.stdout).toContain('at the same time as this run');
+    });
+
+    test('an older active entry without an id still blocks', async ({
+      expect
+    }) => {
+      const nameless = { ...buildExecution({ id: 'x' }), id: null };
+      const self = buildExecution({
+        id: THIS_SERVICE_ID,
+        start_time: EIGHT_O_CLOCK
+      });
+      const { run } = await checkAgainst(node, [self, nameless], THIS_POD_ID);
+      expect(run.outputs).toEqual(
+        stoodAsideFor('', defaultTerminationPath(run))
+      );
+      expect(run.stdout).toContain('An execution without an id');
+    });
+
     test('an older other execution blocks this run', async ({ expect }) => {
       const older = buildExecution({
         id: 'ingest-sales-1764831600',

@@ -350,6 +350,26 @@ describe.each(nodeBinaries())('failures on $label', (node) => {
       );
     });
 
+    test('a redirect to another scheme is refused', async ({ expect }) => {
+      await withStandIn(
+        {
+          handler: (request): CannedResponse => ({
+            status: 302,
+            headers: {
+              location: `ftp://${request.headers.host ?? ''}/elsewhere`
+            }
+          })
+        },
+        async (service) => {
+          const run = await runAction({ node, inputs: checkInputs(service) });
+          expect(run.exitCode, describeRun(run)).toBe(0);
+          expect(run.outputs).toEqual(checkFailedGoingAhead);
+          expect(service.requests).toHaveLength(1);
+          expect(run.warnings[0]).toContain('ftp://');
+        }
+      );
+    });
+
     test('endless redirects end the check without retries', async ({
       expect
     }) => {
@@ -367,6 +387,25 @@ describe.each(nodeBinaries())('failures on $label', (node) => {
           // The first request and five redirects, in one attempt.
           expect(service.requests).toHaveLength(6);
           expect(run.warnings[0]).toContain('redirects');
+        }
+      );
+    });
+  });
+
+  describe.concurrent('oversized answers', () => {
+    test('an answer over 64 MiB is a failed check, not a crash', async ({
+      expect
+    }) => {
+      const padding = ' '.repeat(64 * 1024 * 1024);
+      await withStandIn(
+        { responses: [{ status: 200, body: `${padding}[]` }] },
+        async (service) => {
+          const run = await runAction({ node, inputs: checkInputs(service) });
+          expect(run.exitCode, describeRun(run)).toBe(0);
+          expect(run.outputs).toEqual(checkFailedGoingAhead);
+          expect(run.warnings[0]).toContain('64 MiB');
+          // Not worth retrying: the next answer would be as large.
+          expect(service.requests).toHaveLength(1);
         }
       );
     });

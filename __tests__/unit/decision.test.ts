@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
-  compareExecutions,
   decide,
-  isSameExecution
+  isSameExecution,
+  sortOldestFirst,
+  startTogether
 } from '../../src/decision.js';
 import { toExecution, type Execution } from '../../src/executions.js';
 
@@ -48,33 +49,43 @@ describe('isSameExecution', () => {
   });
 });
 
-describe('compareExecutions', () => {
+describe('sortOldestFirst', () => {
+  const ids = (list: Execution[]): string[] => list.map((e) => e.id);
+
   it('puts older first, then missing or unreadable start times', () => {
     const list = [
-      execution('d', 'running', null),
-      execution('c', 'running', 'not a date'),
+      execution('e', 'running', null),
+      execution('d', 'running', 'not started 1'),
+      execution('c', 'running', '1'),
       execution('b', 'running', '2026-12-04T11:00:00Z'),
       execution('a', 'running', '2026-12-04T10:00:00+00:00')
     ];
-    expect(list.sort(compareExecutions).map((e) => e.id)).toEqual([
-      'a',
-      'b',
-      'c',
-      'd'
-    ]);
+    // Date.parse would read "1" and "not started 1" as 2001: first, not last.
+    expect(ids(sortOldestFirst(list))).toEqual(['a', 'b', 'c', 'd', 'e']);
   });
 
   it('compares instants, not text, across time zones', () => {
-    const utc = execution('z', 'running', '2026-12-04T10:00:00Z');
-    const earlier = execution('y', 'running', '2026-12-04T11:30:00+02:00');
-    expect(compareExecutions(earlier, utc)).toBeLessThan(0);
+    const list = [
+      execution('z', 'running', '2026-12-04T10:00:00Z'),
+      execution('y', 'running', '2026-12-04T11:30:00+02:00')
+    ];
+    expect(ids(sortOldestFirst(list))).toEqual(['y', 'z']);
   });
 
-  it('breaks equal start times by id', () => {
+  it('tells apart start times that differ below a millisecond', () => {
+    const list = [
+      execution('a', 'running', '2026-12-04T10:00:00.123900Z'),
+      execution('b', 'running', '2026-12-04T10:00:00.123100Z')
+    ];
+    expect(ids(sortOldestFirst(list))).toEqual(['b', 'a']);
+  });
+
+  it('breaks equal start times by id, whatever the input order', () => {
     const first = execution('job-a', 'running');
     const second = execution('job-b', 'running');
-    expect(compareExecutions(first, second)).toBeLessThan(0);
-    expect(compareExecutions(second, first)).toBeGreaterThan(0);
+    expect(ids(sortOldestFirst([second, first]))).toEqual(['job-a', 'job-b']);
+    expect(ids(sortOldestFirst([first, second]))).toEqual(['job-a', 'job-b']);
+    expect(startTogether(first, second)).toBe(true);
   });
 });
 

@@ -130,6 +130,12 @@ describe('readSettings', () => {
     [{ 'http-timeout-seconds': 'soon' }, 'http-timeout-seconds', '"soon"'],
     [{ 'http-timeout-seconds': '-1' }, 'http-timeout-seconds', '"-1"'],
     [{ 'http-timeout-seconds': '0' }, 'http-timeout-seconds', '"0"'],
+    [{ 'http-timeout-seconds': '0x1e' }, 'http-timeout-seconds', '"0x1e"'],
+    [{ 'http-timeout-seconds': '1e3' }, 'http-timeout-seconds', '"1e3"'],
+    [{ 'http-timeout-seconds': '+5' }, 'http-timeout-seconds', '"+5"'],
+    [{ 'http-timeout-seconds': '3601' }, 'http-timeout-seconds', '"3601"'],
+    [{ 'api-url': 'https://h/c?x=1' }, 'api-url', '"https://h/c?x=1"'],
+    [{ 'api-url': 'https://h/c#top' }, 'api-url', '"https://h/c#top"'],
     [{ 'http-retries': 'many' }, 'http-retries', '"many"'],
     [{ 'http-retries': '-1' }, 'http-retries', '"-1"'],
     [{ 'http-retries': '1.5' }, 'http-retries', '"1.5"'],
@@ -148,6 +154,15 @@ describe('readSettings', () => {
     expect(error.message).toContain('VDK_CONTROL_SERVICE_REST_API_URL');
     expect(error.message).toContain('"localhost:8092"');
     expect(error.message).toContain('http://');
+  });
+
+  it('refuses a token a header cannot carry, without quoting it', () => {
+    const error = failure({ 'api-token': 'abc\ndef' });
+    expect(error.message).toContain('api-token');
+    expect(error.message).not.toContain('abc');
+    const fromEnv = failure({}, { VDK_API_TOKEN: 'two words' });
+    expect(fromEnv.message).toContain('VDK_API_TOKEN');
+    expect(fromEnv.message).not.toContain('words');
   });
 
   it('lists the allowed values of on-error', () => {

@@ -65,3 +65,17 @@ describe('writeWholeFile', () => {
     expect(await fs.readFile(target, 'utf8')).toBe(big);
   });
 });
+
+describe('writeWholeFile through a link', () => {
+  it('writes the file a link names and keeps its permissions', async () => {
+    const real = path.join(folder, 'real.json');
+    const link = path.join(folder, 'link.json');
+    await fs.writeFile(real, 'old');
+    await fs.chmod(real, 0o600);
+    await fs.symlink(real, link);
+    await writeWholeFile(link, 'new');
+    expect((await fs.lstat(link)).isSymbolicLink()).toBe(true);
+    expect(await fs.readFile(real, 'utf8')).toBe('new');
+    expect((await fs.stat(real)).mode & 0o777).toBe(0o600);
+  });
+});
