@@ -5,6 +5,7 @@ export const Input = {
   ExecutionId: 'execution-id',
   ApiUrl: 'api-url',
   ApiToken: 'api-token',
+  ApiTokenAuthorizationUrl: 'api-token-authorization-url',
   Enabled: 'enabled',
   OnError: 'on-error',
   TerminationMessagePath: 'termination-message-path',
@@ -24,6 +25,7 @@ export const Output = {
 export const VdkEnv = {
   ApiUrl: 'VDK_CONTROL_SERVICE_REST_API_URL',
   ApiToken: 'VDK_API_TOKEN',
+  ApiTokenAuthorizationUrl: 'VDK_API_TOKEN_AUTHORIZATION_URL',
   Enabled: 'VDK_EXECUTION_SKIP_CHECKER_ENABLED'
 } as const;
 

@@ -1,6 +1,6 @@
 import { CheckFailedError } from './errors.js';
 import { toExecutions, type Execution } from './executions.js';
-import { getWithRetries, type HttpAnswer } from './http.js';
+import { sendWithRetries, type CallSettings, type HttpAnswer } from './http.js';
 
 export interface ControlServiceQuery {
   apiUrl: URL;
@@ -8,9 +8,7 @@ export interface ControlServiceQuery {
   jobName: string;
   /** Bearer access token; '' sends no Authorization header. */
   accessToken: string;
-  userAgent: string;
-  timeoutSeconds: number;
-  retries: number;
+  call: CallSettings;
 }
 
 const ACTIVE_STATUS_QUERY =
@@ -138,11 +136,10 @@ export async function fetchExecutions(
   if (query.accessToken !== '') {
     headers['authorization'] = `Bearer ${query.accessToken}`;
   }
-  const answer = await getWithRetries(url, {
-    headers,
-    userAgent: query.userAgent,
-    timeoutSeconds: query.timeoutSeconds,
-    retries: query.retries
+  const answer = await sendWithRetries(url, {
+    ...query.call,
+    method: 'GET',
+    headers
   });
   if (answer.status >= 200 && answer.status < 300) {
     return parseExecutionList(answer, url);

@@ -3,13 +3,22 @@ import { HttpClient } from '@actions/http-client';
 import * as core from '@actions/core';
 import { CheckFailedError, describeError } from './errors.js';
 
-export interface GetOptions {
-  headers: Record<string, string>;
+/** What every request of one run shares. */
+export interface CallSettings {
   userAgent: string;
+  /** Sent as X-OPID, so that the service's logs can be searched for it. */
+  operationId: string;
   /** Deadline of one attempt, from sending to the last byte of the body. */
   timeoutSeconds: number;
   /** Further attempts after a failed one. */
   retries: number;
+}
+
+export interface RequestOptions extends CallSettings {
+  method: 'GET' | 'POST';
+  headers: Record<string, string>;
+  /** Sent as it is; only with POST. */
+  body?: string;
 }
 
 export interface HttpAnswer {
@@ -23,12 +32,18 @@ export interface HttpAnswer {
   url: URL;
 }
 
-const MAX_REDIRECTS = 5;
 /** Far above any list of executions; a larger answer is not the service. */
 export const MAX_BODY_BYTES = 64 * 1024 * 1024;
+/** The longest wait a Retry-After header can ask for before a retry. */
+export const MAX_RETRY_AFTER_SECONDS = 30;
+const MAX_REDIRECTS = 5;
 const REDIRECT_STATUSES: ReadonlySet<number> = new Set([
   301, 302, 303, 307, 308
 ]);
+const TOO_MANY_REQUESTS = 429;
+// The date form HTTP servers send: "Fri, 04 Dec 2026 10:00:05 GMT".
+const HTTP_DATE =
+  /^[A-Za-z]{3}, \d{2} [A-Za-z]{3} \d{4} \d{2}:\d{2}:\d{2} GMT$/;
 const BACKOFF_FIRST_MS = 500;
 const BACKOFF_MAX_MS = 8000;
 
@@ -42,16 +57,32 @@ class AttemptError extends Error {
   }
 }
 
-// Certificate problems and refused downgrades will not change on a retry.
-function isTransient(thrown: unknown): boolean {
-  const code =
-    typeof thrown === 'object' && thrown !== null && 'code' in thrown
-      ? String(thrown.code)
-      : '';
-  if (/CERT|SELF_SIGNED|UNABLE_TO_|ERR_TLS|ERR_SSL|ERR_INVALID/.test(code)) {
-    return false;
+function errorCode(thrown: unknown): string {
+  return typeof thrown === 'object' && thrown !== null && 'code' in thrown
+    ? String(thrown.code)
+    : '';
+}
+
+const CERTIFICATE_PROBLEM = /CERT|SELF_SIGNED|UNABLE_TO_|ERR_TLS|ERR_SSL/;
+
+/**
+ * One attempt's failure as an AttemptError. Certificate problems and
+ * invalid requests will not change on a retry; a certificate problem also
+ * says how to trust a private certificate authority.
+ */
+function attemptError(thrown: unknown): AttemptError {
+  if (thrown instanceof AttemptError) return thrown;
+  const code = errorCode(thrown);
+  const message = describeError(thrown);
+  const named =
+    code === '' || message.includes(code) ? message : `${message} (${code})`;
+  if (CERTIFICATE_PROBLEM.test(code)) {
+    return new AttemptError(
+      `${named}; if the server's certificate comes from a private certificate authority, set NODE_EXTRA_CA_CERTS to that authority's PEM file`,
+      false
+    );
   }
-  return !/downgrade/i.test(describeError(thrown));
+  return new AttemptError(named, !code.startsWith('ERR_INVALID'));
 }
 
 function readWhole(message: IncomingMessage): Promise<string> {
@@ -115,14 +146,51 @@ function redirectTarget(
   return target;
 }
 
+type Answer = Omit<HttpAnswer, 'attempts'>;
+
+/** Sends the request and follows redirects of a GET; POSTs stay put. */
+async function exchange(
+  client: HttpClient,
+  url: URL,
+  options: RequestOptions
+): Promise<Answer> {
+  let target = url;
+  const headers = { ...options.headers, 'x-opid': options.operationId };
+  for (let redirects = 0; ; redirects++) {
+    const response = await client.request(
+      options.method,
+      target.href,
+      options.body ?? null,
+      headers
+    );
+    const body = await readWhole(response.message);
+    const status = response.message.statusCode ?? 0;
+    const location = response.message.headers.location;
+    if (
+      options.method !== 'GET' ||
+      !REDIRECT_STATUSES.has(status) ||
+      location === undefined
+    ) {
+      return {
+        status,
+        statusText: response.message.statusMessage ?? '',
+        headers: response.message.headers,
+        body,
+        url: target
+      };
+    }
+    if (redirects === MAX_REDIRECTS) {
+      throw new AttemptError(`more than ${MAX_REDIRECTS} redirects`, false);
+    }
+    target = redirectTarget(target, location, status, headers);
+  }
+}
+
 /**
  * One attempt, bounded as a whole: a server that accepts the connection and
  * then stalls, or trickles the body, is cut off at the deadline.
  */
-async function attempt(
-  url: URL,
-  options: GetOptions
-): Promise<Omit<HttpAnswer, 'attempts'>> {
+async function attempt(url: URL, options: RequestOptions): Promise<Answer> {
   // A client of its own per attempt, so that dispose() tears down exactly the
   // sockets of this attempt and nothing keeps the process alive afterwards.
   const client = new HttpClient(options.userAgent, [], {
@@ -147,39 +215,16 @@ async function attempt(
       options.timeoutSeconds * 1000
     );
   });
-  const exchange = (async (): Promise<Omit<HttpAnswer, 'attempts'>> => {
-    let target = url;
-    const headers = { ...options.headers };
-    for (let redirects = 0; ; redirects++) {
-      const response = await client.get(target.href, headers);
-      const body = await readWhole(response.message);
-      const status = response.message.statusCode ?? 0;
-      const location = response.message.headers.location;
-      if (!REDIRECT_STATUSES.has(status) || location === undefined) {
-        return {
-          status,
-          statusText: response.message.statusMessage ?? '',
-          headers: response.message.headers,
-          body,
-          url: target
-        };
-      }
-      if (redirects === MAX_REDIRECTS) {
-        throw new AttemptError(`more than ${MAX_REDIRECTS} redirects`, false);
-      }
-      target = redirectTarget(target, location, status, headers);
-    }
-  })().catch((thrown: unknown) => {
-    if (thrown instanceof AttemptError) throw thrown;
-    throw new AttemptError(describeError(thrown), isTransient(thrown));
+  const answered = exchange(client, url, options).catch((thrown: unknown) => {
+    throw attemptError(thrown);
   });
   try {
-    return await Promise.race([exchange, deadline]);
+    return await Promise.race([answered, deadline]);
   } finally {
     clearTimeout(timer);
     client.dispose();
     // The losing side of the race must not surface as an unhandled rejection.
-    exchange.catch(() => undefined);
+    answered.catch(() => undefined);
   }
 }
 
@@ -192,44 +237,77 @@ function backoffMs(retryNumber: number): number {
   return ceiling / 2 + Math.random() * (ceiling / 2);
 }
 
+/**
+ * The wait a Retry-After header asks for, in seconds or as an HTTP date,
+ * capped so that a server cannot hold the check for long; null without one.
+ */
+export function retryAfterMs(
+  header: string | string[] | undefined,
+  now = Date.now()
+): number | null {
+  const value = (Array.isArray(header) ? header[0] : header)?.trim();
+  if (value === undefined || value === '') return null;
+  let ms: number;
+  if (/^\d+$/.test(value)) ms = Number(value) * 1000;
+  else if (HTTP_DATE.test(value)) ms = Date.parse(value) - now;
+  else return null;
+  if (Number.isNaN(ms)) return null;
+  return Math.min(Math.max(ms, 0), MAX_RETRY_AFTER_SECONDS * 1000);
+}
+
+function isRetryableStatus(status: number): boolean {
+  return status >= 500 || status === TOO_MANY_REQUESTS;
+}
+
 const sleep = (ms: number): Promise<void> =>
   new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * GETs `url`, retrying connection errors, timeouts and 5xx answers. Any
- * answer below 500 is returned as it is for the caller to judge. Throws
- * CheckFailedError when every attempt failed.
+ * Sends the request, retrying connection errors, timeouts, 5xx and 429
+ * answers. Any other answer is returned for the caller to judge, and so is
+ * the last one when retries run out. Throws CheckFailedError when no
+ * attempt got an answer.
  */
-export async function getWithRetries(
+export async function sendWithRetries(
   url: URL,
-  options: GetOptions
+  options: RequestOptions
 ): Promise<HttpAnswer> {
   const attempts = options.retries + 1;
   let lastProblem = '';
+  let requestedWaitMs: number | null = null;
   for (let number = 1; number <= attempts; number++) {
     if (number > 1) {
-      const wait = backoffMs(number - 1);
+      const wait = requestedWaitMs ?? backoffMs(number - 1);
+      const asked = requestedWaitMs === null ? '' : ' as the server asked';
       core.info(
-        `Attempt ${number - 1} of ${attempts} failed (${lastProblem}); trying again in ${(wait / 1000).toFixed(1)} s.`
+        `Attempt ${number - 1} of ${attempts} failed (${lastProblem}); trying again in ${(wait / 1000).toFixed(1)} s${asked}.`
       );
       await sleep(wait);
     }
-    core.debug(`GET ${url.href} (attempt ${number} of ${attempts})`);
+    core.debug(
+      `${options.method} ${url.href} (attempt ${number} of ${attempts})`
+    );
     try {
       const answer = { ...(await attempt(url, options)), attempts: number };
       core.debug(`HTTP ${answer.status} ${answer.statusText}`);
-      if (answer.status < 500 || number === attempts) return answer;
+      if (!isRetryableStatus(answer.status) || number === attempts) {
+        return answer;
+      }
       lastProblem = `HTTP ${answer.status} ${answer.statusText}`.trim();
+      requestedWaitMs = retryAfterMs(answer.headers['retry-after']);
     } catch (thrown) {
       lastProblem = describeError(thrown);
+      requestedWaitMs = null;
       const retryable = thrown instanceof AttemptError && thrown.retryable;
       if (!retryable || number === attempts) {
         throw new CheckFailedError(
-          `GET ${url.href} failed after ${number} attempt${number === 1 ? '' : 's'}: ${lastProblem}`
+          `${options.method} ${url.href} failed after ${number} attempt${number === 1 ? '' : 's'}: ${lastProblem}`
         );
       }
     }
   }
   // The loop always returns or throws on its last attempt.
-  throw new CheckFailedError(`GET ${url.href} failed: ${lastProblem}`);
+  throw new CheckFailedError(
+    `${options.method} ${url.href} failed: ${lastProblem}`
+  );
 }

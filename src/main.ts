@@ -1,9 +1,12 @@
+import { randomBytes } from 'node:crypto';
 import * as core from '@actions/core';
+import { exchangeApiToken } from './api-token.js';
 import { OnError, Output, Reason } from './constants.js';
 import { fetchExecutions } from './control-service.js';
 import { decide } from './decision.js';
 import { logDecision } from './decision-log.js';
 import { CheckFailedError, describeError } from './errors.js';
+import type { CallSettings } from './http.js';
 import { readSettings, type Settings } from './settings.js';
 import { skippedMessage, writeWholeFile } from './termination-message.js';
 import { ACTION_VERSION, USER_AGENT } from './version.js';
@@ -30,15 +33,27 @@ async function check(settings: Settings, apiUrl: URL): Promise<Outcome> {
   core.info(
     `Checking data job ${JSON.stringify(settings.jobName)} of team ${JSON.stringify(settings.team)} at ${apiUrl.href} (${who}).`
   );
+  const call: CallSettings = {
+    userAgent: USER_AGENT,
+    operationId: newOperationId(),
+    timeoutSeconds: settings.httpTimeoutSeconds,
+    retries: settings.httpRetries
+  };
+  core.info(`Operation id (X-OPID): ${call.operationId}`);
   try {
+    const accessToken = settings.apiTokenAuthorizationUrl
+      ? await exchangeApiToken(
+          settings.apiTokenAuthorizationUrl,
+          settings.apiToken,
+          call
+        )
+      : settings.apiToken;
     const executions = await fetchExecutions({
       apiUrl,
       team: settings.team,
       jobName: settings.jobName,
-      accessToken: settings.apiToken,
-      userAgent: USER_AGENT,
-      timeoutSeconds: settings.httpTimeoutSeconds,
-      retries: settings.httpRetries
+      accessToken,
+      call
     });
     core.debug(`The Control Service listed ${executions.length} executions.`);
     const decision = decide(executions, settings.executionId);
@@ -62,6 +77,11 @@ async function check(settings: Settings, apiUrl: URL): Promise<Outcome> {
     if (!(thrown instanceof CheckFailedError)) throw thrown;
     return onCheckFailed(settings.onError, thrown.message);
   }
+}
+
+/** One id per run, 16 hex digits, as VDK's clients send in X-OPID. */
+function newOperationId(): string {
+  return randomBytes(8).toString('hex');
 }
 
 function onCheckFailed(onError: OnError, problem: string): Outcome {

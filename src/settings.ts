@@ -20,6 +20,11 @@ export interface Settings {
   apiUrl: URL | null;
   /** '' when no token was given. */
   apiToken: string;
+  /**
+   * Where `apiToken`, then a VDK API token (an OAuth2 refresh token), is
+   * exchanged for an access token; null when `apiToken` is used as it is.
+   */
+  apiTokenAuthorizationUrl: URL | null;
   enabled: boolean;
   onError: OnError;
   terminationMessagePath: string;
@@ -90,6 +95,43 @@ function parseEnabled(readInput: InputReader, env: Environment): boolean {
   );
 }
 
+/**
+ * An http(s) URL without credentials, which would never be sent. `what`
+ * names the URL in errors, e.g. "URL of the Control Service REST API".
+ */
+function parseHttpUrl(
+  value: string,
+  source: string,
+  what: string,
+  allowQuery: boolean
+): URL {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigurationError(
+      `${capitalised(source)} is ${quoted(value)}, which is not a URL: give the http:// or https:// ${what}.`
+    );
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigurationError(
+      `${capitalised(source)} is ${quoted(value)}: only http:// and https:// URLs are allowed.`
+    );
+  }
+  if ((!allowQuery && url.search !== '') || url.hash !== '') {
+    throw new ConfigurationError(
+      `${capitalised(source)} is ${quoted(value)}: give the ${what} without ${allowQuery ? 'a fragment (#…)' : 'a query (?…) or fragment (#…); the action adds the path and query itself'}.`
+    );
+  }
+  if (url.username !== '' || url.password !== '') {
+    // The value is not quoted: it holds a secret.
+    throw new ConfigurationError(
+      `${capitalised(source)} carries a user name or password, which would never be sent: give the URL without them and the token in ${Input.ApiToken} or ${VdkEnv.ApiToken}.`
+    );
+  }
+  return url;
+}
+
 function parseApiUrl(
   readInput: InputReader,
   env: Environment,
@@ -107,28 +149,35 @@ function parseApiUrl(
       `Input ${Input.ApiUrl} is empty and environment variable ${VdkEnv.ApiUrl} is not set: give the Control Service REST API base URL, for example https://vdk.example.com/control.`
     );
   }
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
+  return parseHttpUrl(
+    value,
+    source,
+    'base URL of the Control Service REST API',
+    false
+  );
+}
+
+function parseAuthorizationUrl(
+  readInput: InputReader,
+  env: Environment,
+  apiToken: string
+): URL | null {
+  const { value, source } = fromInputOrEnv(
+    readInput,
+    Input.ApiTokenAuthorizationUrl,
+    env,
+    VdkEnv.ApiTokenAuthorizationUrl
+  );
+  if (value === '') return null;
+  const url = parseHttpUrl(
+    value,
+    source,
+    'URL where VDK API tokens are exchanged',
+    true
+  );
+  if (apiToken === '') {
     throw new ConfigurationError(
-      `${capitalised(source)} is ${quoted(value)}, which is not a URL: give an http:// or https:// URL of the Control Service REST API.`
-    );
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new ConfigurationError(
-      `${capitalised(source)} is ${quoted(value)}: only http:// and https:// URLs are allowed.`
-    );
-  }
-  if (url.search !== '' || url.hash !== '') {
-    throw new ConfigurationError(
-      `${capitalised(source)} is ${quoted(value)}: give the base URL without a query (?…) or fragment (#…); the action adds the path and query itself.`
-    );
-  }
-  if (url.username !== '' || url.password !== '') {
-    // The value is not quoted: it holds a secret.
-    throw new ConfigurationError(
-      `${capitalised(source)} carries a user name or password, which would never be sent: give the URL without them and the token in ${Input.ApiToken} or ${VdkEnv.ApiToken}.`
+      `${capitalised(source)} is ${quoted(value)} but no API token was given: set ${Input.ApiToken} or ${VdkEnv.ApiToken} to the VDK API token to exchange there, or leave both empty to send no token.`
     );
   }
   return url;
@@ -223,12 +272,14 @@ export function readSettings(
   const jobName = requireText(readInput, Input.JobName, 'data job name');
   const team = requireText(readInput, Input.Team, 'team that owns the job');
   const enabled = parseEnabled(readInput, env);
+  const apiToken = parseToken(readInput, env);
   return {
     jobName,
     team,
     executionId: readInput(Input.ExecutionId).trim(),
     apiUrl: parseApiUrl(readInput, env, enabled),
-    apiToken: parseToken(readInput, env),
+    apiToken,
+    apiTokenAuthorizationUrl: parseAuthorizationUrl(readInput, env, apiToken),
     enabled,
     onError: parseOnError(readInput),
     terminationMessagePath: parseTerminationMessagePath(readInput, env),

@@ -9,6 +9,7 @@ const ACTION_DEFAULTS: Record<string, string> = {
   'execution-id': '',
   'api-url': '',
   'api-token': '',
+  'api-token-authorization-url': '',
   enabled: '',
   'on-error': 'proceed',
   'termination-message-path': '',
@@ -60,6 +61,7 @@ describe('readSettings', () => {
       executionId: 'ingest-sales-1-abcde',
       apiUrl: new URL('https://vdk.example.com/control'),
       apiToken: 'token',
+      apiTokenAuthorizationUrl: null,
       enabled: true,
       onError: 'skip',
       terminationMessagePath: '/tmp/x/term.json',
@@ -163,6 +165,43 @@ describe('readSettings', () => {
     const fromEnv = failure({}, { VDK_API_TOKEN: 'two words' });
     expect(fromEnv.message).toContain('VDK_API_TOKEN');
     expect(fromEnv.message).not.toContain('words');
+  });
+
+  it('reads the API token authorization URL from input or environment', () => {
+    const fromInput = readSettings(
+      reader({
+        'api-token': 'refresh',
+        'api-token-authorization-url': 'https://login.example.com/token?x=1'
+      }),
+      {}
+    );
+    expect(fromInput.apiTokenAuthorizationUrl?.href).toBe(
+      'https://login.example.com/token?x=1'
+    );
+    const fromEnv = readSettings(reader({}), {
+      VDK_API_TOKEN: 'refresh',
+      VDK_API_TOKEN_AUTHORIZATION_URL: 'http://127.0.0.1:9/token'
+    });
+    expect(fromEnv.apiTokenAuthorizationUrl?.href).toBe(
+      'http://127.0.0.1:9/token'
+    );
+  });
+
+  it('needs an API token to exchange', () => {
+    const error = failure({
+      'api-token-authorization-url': 'https://login.example.com/token'
+    });
+    expect(error.message).toContain('api-token-authorization-url');
+    expect(error.message).toContain('VDK_API_TOKEN');
+  });
+
+  it('refuses an authorization URL that is not http(s)', () => {
+    const error = failure({
+      'api-token': 'refresh',
+      'api-token-authorization-url': 'ldap://login'
+    });
+    expect(error.message).toContain('api-token-authorization-url');
+    expect(error.message).toContain('"ldap://login"');
   });
 
   it('lists the allowed values of on-error', () => {
