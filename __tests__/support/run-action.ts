@@ -64,6 +64,8 @@ export interface ActionRun {
   /** True when the safety net had to kill the process. */
   killed: boolean;
   durationMs: number;
+  /** Date.now() when the process had exited, to compare with servers. */
+  exitedAtEpochMs: number;
   stdout: string;
   stderr: string;
   /** What the action wrote to GITHUB_OUTPUT, by output name. */
@@ -362,6 +364,7 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
     child.once('close', (code, closeSignal) => resolve([code, closeSignal]));
   }).finally(() => clearTimeout(safetyNet));
   const durationMs = performance.now() - startedAt;
+  const exitedAtEpochMs = Date.now();
   const commands = parseWorkflowCommands(stdout);
   const messagesOf = (name: string): string[] =>
     commands
@@ -372,6 +375,7 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
     signal,
     killed,
     durationMs,
+    exitedAtEpochMs,
     stdout,
     stderr,
     outputs: parseOutputFile(await fs.readFile(directories.outputFile, 'utf8')),

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import https from 'node:https';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
@@ -8,8 +9,12 @@ export interface RecordedRequest {
   /** Path and query exactly as they arrived on the request line. */
   rawUrl: string;
   headers: IncomingHttpHeaders;
+  /** The request body as text; '' for a GET. */
+  body: string;
   /** Milliseconds since the stand-in started listening. */
   receivedAtMs: number;
+  /** Date.now() when the request arrived, to compare with other clocks. */
+  receivedAtEpochMs: number;
 }
 
 /** What the stand-in answers to one request. */
@@ -23,6 +28,8 @@ export interface CannedResponse {
   neverAnswer?: boolean;
   /** Cut the connection instead of answering, as a crashing proxy does. */
   hangUp?: boolean;
+  /** Reset the connection (TCP RST) instead of answering: ECONNRESET. */
+  reset?: boolean;
   /**
    * Send the body, then one more space this often, never finishing: a
    * client that only watches for idle sockets waits forever.
@@ -49,6 +56,8 @@ export interface StandInOptions {
    * ingresses do; a client that relies on the server to hang up then hangs.
    */
   keepIdleConnectionsForever?: boolean;
+  /** Serve https with this key and certificate (PEM) instead of http. */
+  tls?: { key: string; cert: string };
 }
 
 /** One data job execution in the Control Service's JSON shape. */
@@ -153,15 +162,29 @@ export function serverError(status: number): CannedResponse {
   );
 }
 
+function readBody(request: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    const done = (): void => resolve(Buffer.concat(chunks).toString('utf8'));
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', done);
+    // A client that gives up mid-body still leaves a request to record.
+    request.on('close', done);
+  });
+}
+
 /** A real HTTP server on loopback playing the VDK Control Service. */
 export class StandInControlService {
   readonly requests: RecordedRequest[] = [];
+  /** TCP connections accepted so far, including failed TLS handshakes. */
+  connectionCount = 0;
   private readonly sockets = new Set<Socket>();
   /** Delayed answers, each with the function that ends its wait early. */
   private readonly pendingDelays = new Map<NodeJS.Timeout, () => void>();
   private readonly pendingIntervals = new Set<NodeJS.Timeout>();
   private readonly startedAt = Date.now();
   private closed = false;
+  private listeningPort = 0;
 
   private constructor(
     private readonly server: http.Server,
@@ -173,13 +196,16 @@ export class StandInControlService {
     if (!options.handler && (options.responses ?? []).length === 0) {
       throw new Error('The stand-in needs a handler or canned responses.');
     }
-    const server = http.createServer();
+    const server = options.tls
+      ? https.createServer({ key: options.tls.key, cert: options.tls.cert })
+      : http.createServer();
     const standIn = new StandInControlService(server, options);
     if (options.keepIdleConnectionsForever) {
       // 0 turns Node's idle timer off: the server never hangs up by itself.
       server.keepAliveTimeout = 0;
     }
     server.on('connection', (socket: Socket) => {
+      standIn.connectionCount += 1;
       standIn.sockets.add(socket);
       socket.on('close', () => standIn.sockets.delete(socket));
     });
@@ -198,13 +224,25 @@ export class StandInControlService {
         resolve();
       });
     });
+    // Kept, so that tests can still name the port after close().
+    standIn.listeningPort = (server.address() as AddressInfo).port;
     return standIn;
   }
 
-  /** http://127.0.0.1:<port>, without a trailing slash. */
+  /** http://127.0.0.1:<port> (https:// with TLS), without a trailing slash. */
   get baseUrl(): string {
-    const address = this.server.address() as AddressInfo;
-    return `http://127.0.0.1:${address.port}`;
+    return this.urlFor('127.0.0.1');
+  }
+
+  /** The port it listens on; still known after close(). */
+  get port(): number {
+    return this.listeningPort;
+  }
+
+  /** The base URL under another name of this machine, such as localhost. */
+  urlFor(hostName: string): string {
+    const scheme = this.options.tls ? 'https' : 'http';
+    return `${scheme}://${hostName}:${this.port}`;
   }
 
   /** Connections open right now, idle or busy. */
@@ -234,13 +272,17 @@ export class StandInControlService {
     request: http.IncomingMessage,
     response: http.ServerResponse
   ): Promise<void> {
-    // Drain the body so that the connection can serve the next request.
-    request.resume();
+    const receivedAtEpochMs = Date.now();
+    // Reading the body to its end also lets the connection serve the next
+    // request.
+    const requestBody = await readBody(request);
     const recorded: RecordedRequest = {
       method: request.method ?? '',
       rawUrl: request.url ?? '',
       headers: request.headers,
-      receivedAtMs: Date.now() - this.startedAt
+      body: requestBody,
+      receivedAtMs: receivedAtEpochMs - this.startedAt,
+      receivedAtEpochMs
     };
     const requestIndex = this.requests.length;
     this.requests.push(recorded);
@@ -254,6 +296,11 @@ export class StandInControlService {
     if (this.closed || response.destroyed) return;
     if (canned.hangUp) {
       request.socket.destroy();
+      return;
+    }
+    if (canned.reset) {
+      // An RST rather than a FIN: the client sees ECONNRESET, not an end.
+      request.socket.resetAndDestroy();
       return;
     }
     const body = canned.body ?? '';
