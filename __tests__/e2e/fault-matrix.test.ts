@@ -1,7 +1,14 @@
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, test, type ExpectStatic } from 'vitest';
+import {
+  afterAll,
+  beforeAll,
+  describe,
+  expect,
+  test,
+  type ExpectStatic
+} from 'vitest';
 import { ForwardProxy } from '../support/forward-proxy.js';
 import { localNonLoopbackHostName } from '../support/local-host-name.js';
 import {
@@ -125,6 +132,8 @@ interface Expected {
 
 interface FaultRow {
   name: string;
+  /** The first cell of the README's "What happens when…" row it proves. */
+  readme: string;
   /** The Control Service's behaviour, or a port where nothing listens. */
   controlService: ((peers: Peers) => StandInOptions) | 'closed-port';
   /** Serve the Control Service over https with the test CA's certificate. */
@@ -192,6 +201,9 @@ function proxyRow(
 ): FaultRow {
   const bypassed = noProxy !== undefined;
   return {
+    readme: bypassed
+      ? 'is listed in `no_proxy`'
+      : 'is reached through `https_proxy` or `http_proxy`',
     name: bypassed
       ? `${variable} set, the host listed in ${noProxy}: the request goes direct`
       : `${variable}: the ${overTls ? 'https' : 'http'} request goes through the proxy`,
@@ -222,6 +234,7 @@ const FAULT_MATRIX: FaultRow[] = [
   // Retries and Retry-After.
   {
     name: '503, then the list: retried, decided on the list',
+    readme: 'answers 503, then the list',
     controlService: () => ({
       responses: [serverError(503), executionList([OLDER])]
     }),
@@ -235,6 +248,7 @@ const FAULT_MATRIX: FaultRow[] = [
   },
   {
     name: '503 every time, on-error proceed: goes ahead with a warning',
+    readme: 'answers 503 every time',
     controlService: () => ({ responses: [serverError(503)] }),
     inputs: { 'http-retries': '1', 'on-error': 'proceed' },
     expected: {
@@ -249,6 +263,7 @@ const FAULT_MATRIX: FaultRow[] = [
   },
   {
     name: '503 every time, on-error skip: stands aside with a warning',
+    readme: 'answers 503 every time',
     controlService: () => ({ responses: [serverError(503)] }),
     inputs: { 'http-retries': '1', 'on-error': 'skip' },
     expected: {
@@ -270,6 +285,7 @@ const FAULT_MATRIX: FaultRow[] = [
   },
   {
     name: '503 every time, on-error fail: the step fails',
+    readme: 'answers 503 every time',
     controlService: () => ({ responses: [serverError(503)] }),
     inputs: { 'http-retries': '1', 'on-error': 'fail' },
     expected: {
@@ -281,6 +297,7 @@ const FAULT_MATRIX: FaultRow[] = [
   },
   {
     name: '429 with Retry-After: 1, then the list: waits the second asked for',
+    readme: 'answers 429, then the list',
     controlService: () => ({
       responses: [
         { ...serverError(429), headers: { 'retry-after': '1' } },
@@ -301,6 +318,7 @@ const FAULT_MATRIX: FaultRow[] = [
   },
   {
     name: '429 with Retry-After as an HTTP date, then the list: waits until then',
+    readme: 'answers 429, then the list',
     controlService: () => ({
       handler: (_request, index): CannedResponse =>
         index === 0
@@ -326,6 +344,7 @@ const FAULT_MATRIX: FaultRow[] = [
   },
   {
     name: '429 every time: a warning after the retries',
+    readme: 'answers 429 every time',
     controlService: () => ({
       responses: [{ ...serverError(429), headers: { 'retry-after': '0' } }]
     }),
@@ -339,6 +358,7 @@ const FAULT_MATRIX: FaultRow[] = [
   },
   {
     name: '401: not retried, a warning naming the status and the reason',
+    readme: 'answers 401 or 404',
     controlService: () => ({
       responses: [
         jsonResponse({ what: 'Unauthorized', why: 'The token expired' }, 401)
@@ -359,6 +379,7 @@ const FAULT_MATRIX: FaultRow[] = [
   },
   {
     name: '404: not retried, a warning naming the status and the job',
+    readme: 'answers 401 or 404',
     controlService: () => ({
       responses: [
         jsonResponse({ messages: [`Data job ${JOB_NAME} not found`] }, 404)
@@ -379,6 +400,7 @@ const FAULT_MATRIX: FaultRow[] = [
   // Redirects.
   {
     name: '302 to an HTML login page on the same host: check-failed, never "nothing running"',
+    readme: 'redirects to a login page that answers HTML',
     controlService: () => ({ handler: loginPageRedirect }),
     inputs: { 'http-retries': '2' },
     expected: {
@@ -395,6 +417,7 @@ const FAULT_MATRIX: FaultRow[] = [
   },
   {
     name: 'redirect to another host name on the same port: followed without Authorization',
+    readme: 'redirects to another host or port',
     controlService: ({ hostName }) => ({
       handler: (request): CannedResponse => {
         const host = request.headers.host ?? '';
@@ -424,6 +447,7 @@ const FAULT_MATRIX: FaultRow[] = [
   },
   {
     name: 'redirect to another port: followed without Authorization',
+    readme: 'redirects to another host or port',
     controlService: ({ elsewhereUrl }) => ({
       handler: (request): CannedResponse => ({
         status: 307,
@@ -448,6 +472,7 @@ const FAULT_MATRIX: FaultRow[] = [
   },
   {
     name: 'redirect from https to http: refused, not followed',
+    readme: 'redirects from https to http',
     controlService: ({ elsewhereUrl }) => ({
       handler: (request): CannedResponse => ({
         status: 302,
@@ -472,6 +497,7 @@ const FAULT_MATRIX: FaultRow[] = [
   // Deadlines.
   {
     name: 'headers, then one byte a second forever (timeout 2, retries 0): cut off at the deadline',
+    readme: 'sends headers, then one byte a second',
     controlService: () => ({
       responses: [{ ...executionList([]), trickleEveryMs: 1_000 }]
     }),
@@ -489,6 +515,7 @@ const FAULT_MATRIX: FaultRow[] = [
   },
   {
     name: 'never answers (timeout 1, retries 2): ends within the README worst case',
+    readme: 'never answers',
     controlService: () => ({ responses: [{ neverAnswer: true }] }),
     inputs: { 'http-timeout-seconds': '1', 'http-retries': '2' },
     expected: {
@@ -515,6 +542,7 @@ const FAULT_MATRIX: FaultRow[] = [
   },
   {
     name: 'Retry-After: 3600, then never answers (timeout 1, retries 1): the README worst case, reached and not exceeded',
+    readme: 'asks for a longer `Retry-After` than 30 s',
     controlService: () => ({
       responses: [
         { ...serverError(503), headers: { 'retry-after': '3600' } },
@@ -537,6 +565,7 @@ const FAULT_MATRIX: FaultRow[] = [
   },
   {
     name: 'authorization server never answers (timeout 1, retries 1): ends within the README worst case, nothing sent to the service',
+    readme: '… or never answers',
     controlService: () => ({ responses: [executionList([])] }),
     login: {
       authorizationServer: { responses: [{ neverAnswer: true }] },
@@ -564,6 +593,7 @@ const FAULT_MATRIX: FaultRow[] = [
   // Connections.
   {
     name: 'connection refused (retries 1): retried, then a warning naming ECONNREFUSED',
+    readme: 'refuses the connection',
     controlService: 'closed-port',
     inputs: { 'http-retries': '1' },
     expected: {
@@ -578,6 +608,7 @@ const FAULT_MATRIX: FaultRow[] = [
   },
   {
     name: 'connection reset, then the list: retried, decided on the list',
+    readme: 'resets the connection',
     controlService: () => ({
       responses: [{ reset: true }, executionList([OLDER])]
     }),
@@ -591,6 +622,7 @@ const FAULT_MATRIX: FaultRow[] = [
   },
   {
     name: 'connection reset every time (retries 1): a warning naming ECONNRESET',
+    readme: 'resets the connection',
     controlService: () => ({ responses: [{ reset: true }] }),
     inputs: { 'http-retries': '1' },
     expected: {
@@ -604,6 +636,7 @@ const FAULT_MATRIX: FaultRow[] = [
   // TLS.
   {
     name: 'certificate from a private CA, NODE_EXTRA_CA_CERTS unset: the TLS error named, one attempt',
+    readme: 'has a certificate from a private CA',
     controlService: () => ({ responses: [executionList([])] }),
     controlServiceTls: true,
     inputs: { 'http-retries': '2' },
@@ -621,6 +654,7 @@ const FAULT_MATRIX: FaultRow[] = [
   },
   {
     name: 'certificate from a private CA, NODE_EXTRA_CA_CERTS names it: decided on the list',
+    readme: '… and `NODE_EXTRA_CA_CERTS` names that CA',
     controlService: () => ({ responses: [executionList([OLDER])] }),
     controlServiceTls: true,
     trustTestCa: true,
@@ -643,6 +677,7 @@ const FAULT_MATRIX: FaultRow[] = [
   proxyRow('HTTPS_PROXY', true, 'NO_PROXY'),
   {
     name: 'never answers, through https_proxy (timeout 1, retries 1): each tunnelled attempt cut off at its deadline',
+    readme: 'never answers',
     controlService: () => ({ responses: [{ neverAnswer: true }] }),
     controlServiceTls: true,
     controlServiceByHostName: true,
@@ -665,6 +700,7 @@ const FAULT_MATRIX: FaultRow[] = [
   },
   {
     name: 'a server that keeps idle connections open, through http_proxy: the process exits at once after deciding',
+    readme: 'keeps idle connections open for minutes',
     controlService: () => ({
       responses: [executionList([])],
       keepIdleConnectionsForever: true
@@ -687,6 +723,7 @@ const FAULT_MATRIX: FaultRow[] = [
   // API-token login.
   {
     name: 'API-token login through the inputs: the access token is the bearer token',
+    readme: 'needs API-token login and the exchange works',
     controlService: () => ({ responses: [executionList([OLDER])] }),
     login: {
       authorizationServer: { responses: [tokenAnswer] },
@@ -720,6 +757,7 @@ const FAULT_MATRIX: FaultRow[] = [
   },
   {
     name: 'API-token login through VDK_API_TOKEN and VDK_API_TOKEN_AUTHORIZATION_URL',
+    readme: 'needs API-token login and the exchange works',
     controlService: () => ({ responses: [executionList([])] }),
     login: {
       authorizationServer: { responses: [tokenAnswer] },
@@ -742,6 +780,7 @@ const FAULT_MATRIX: FaultRow[] = [
   },
   {
     name: 'API-token login, the authorization server answers 503 once: the exchange is retried',
+    readme: 'needs API-token login and the exchange works',
     controlService: () => ({ responses: [executionList([])] }),
     login: {
       authorizationServer: { responses: [serverError(503), tokenAnswer] },
@@ -759,6 +798,7 @@ const FAULT_MATRIX: FaultRow[] = [
   },
   {
     name: 'API-token refused (400 invalid_grant): check-failed naming status and error, nothing sent to the service',
+    readme: '… and the authorization server refuses (`invalid_grant`)',
     controlService: () => ({ responses: [executionList([])] }),
     login: {
       authorizationServer: {
@@ -794,6 +834,7 @@ const FAULT_MATRIX: FaultRow[] = [
   },
   {
     name: 'API-token refused under on-error fail: the step fails, nothing sent to the service',
+    readme: '… and the authorization server refuses (`invalid_grant`)',
     controlService: () => ({ responses: [executionList([])] }),
     login: {
       authorizationServer: {
@@ -816,6 +857,7 @@ const FAULT_MATRIX: FaultRow[] = [
   },
   {
     name: 'API-token exchange answers 200 without access_token: check-failed, nothing sent to the service',
+    readme: '… or answers 200 without `access_token`, or not JSON',
     controlService: () => ({ responses: [executionList([])] }),
     login: {
       authorizationServer: {
@@ -838,6 +880,7 @@ const FAULT_MATRIX: FaultRow[] = [
   },
   {
     name: 'API-token exchange answers a page that is not JSON: check-failed, nothing sent to the service',
+    readme: '… or answers 200 without `access_token`, or not JSON',
     controlService: () => ({ responses: [executionList([])] }),
     login: {
       authorizationServer: {
@@ -867,6 +910,7 @@ const FAULT_MATRIX: FaultRow[] = [
   // Exit.
   {
     name: 'a server that keeps idle connections open for good: the process exits at once after deciding',
+    readme: 'keeps idle connections open for minutes',
     controlService: () => ({
       responses: [executionList([])],
       keepIdleConnectionsForever: true
@@ -1136,6 +1180,28 @@ function checkEveryRun(observed: Observed, expect: ExpectStatic): void {
     expect(linesRevealing(run, secret)).toEqual([]);
   }
 }
+
+/** First cells of the README's "What happens when…" table. */
+function readmeFaultRows(): string[] {
+  const readme = readFileSync(path.join(repositoryRoot, 'README.md'), 'utf8');
+  const start = readme.indexOf('### What happens when');
+  const lines = readme.slice(start).split('\n');
+  const first = lines.findIndex((line) => line.startsWith('| the service'));
+  const rows: string[] = [];
+  for (const line of lines.slice(first + 2)) {
+    if (!line.startsWith('|')) break;
+    rows.push(line.split('|')[1]?.trim() ?? '');
+  }
+  return rows;
+}
+
+test("the README's table has the matrix's rows, no more, no fewer", () => {
+  const documented = readmeFaultRows();
+  expect(documented.length).toBeGreaterThan(0);
+  expect(new Set(documented)).toEqual(
+    new Set(FAULT_MATRIX.map((row) => row.readme))
+  );
+});
 
 // Concurrent across both Nodes too, so that the slow rows overlap.
 describe.concurrent.each(nodeBinaries())('fault matrix on $label', (node) => {
