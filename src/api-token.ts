@@ -73,8 +73,12 @@ export async function exchangeApiToken(
       `The authorization server at ${authorizationUrl.href} ${problem}${tries} (${status})${said === '' ? '' : `: ${said}`}`
     );
   };
+  if (answer.status >= 400 && answer.status < 500) {
+    throw refused('refused the API token');
+  }
   if (answer.status < 200 || answer.status >= 300) {
-    throw refused('did not accept the API token');
+    // A redirect is not followed for a POST, and a 5xx judged nothing.
+    throw refused('answered an error instead of an access token');
   }
   if (fields === null) {
     throw refused('answered something that is not a JSON object');

@@ -14,6 +14,9 @@ export interface ControlServiceQuery {
 const ACTIVE_STATUS_QUERY =
   'execution_status=submitted&execution_status=running';
 const MAX_DETAIL_LENGTH = 300;
+// Far above any job's recent executions; reading more would take seconds
+// past the deadline the README promises.
+const MAX_EXECUTIONS = 200_000;
 
 /**
  * The executions endpoint of one job. Team and job name are single path
@@ -119,6 +122,13 @@ function parseExecutionList(answer: HttpAnswer, requested: URL): Execution[] {
       answer,
       requested,
       `the Control Service answered JSON ${kind} instead of a list of executions`
+    );
+  }
+  if (parsed.length > MAX_EXECUTIONS) {
+    throw failure(
+      answer,
+      requested,
+      `the Control Service listed ${parsed.length} executions, more than the ${MAX_EXECUTIONS} a job can sensibly have`
     );
   }
   return toExecutions(parsed);

@@ -33,7 +33,7 @@ export interface HttpAnswer {
 }
 
 /** Far above any list of executions; a larger answer is not the service. */
-export const MAX_BODY_BYTES = 64 * 1024 * 1024;
+export const MAX_BODY_BYTES = 32 * 1024 * 1024;
 /** The longest wait a Retry-After header can ask for before a retry. */
 export const MAX_RETRY_AFTER_SECONDS = 30;
 const MAX_REDIRECTS = 5;
@@ -63,24 +63,50 @@ function errorCode(thrown: unknown): string {
     : '';
 }
 
-const CERTIFICATE_PROBLEM = /CERT|SELF_SIGNED|UNABLE_TO_|ERR_TLS|ERR_SSL/;
+// The certificate chain does not lead to a trusted authority: the one case
+// that NODE_EXTRA_CA_CERTS can mend.
+const UNTRUSTED_CHAIN = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT'
+]);
+// Other certificate and TLS problems: a retry would meet them again.
+const TLS_PROBLEM = /CERT|SELF_SIGNED|UNABLE_TO_|ERR_TLS|ERR_SSL|EPROTO/;
+// What the tunnel library says when a proxy answers CONNECT with a status.
+const TUNNEL_REFUSED =
+  /tunneling socket could not be established, statusCode=(\d+)/;
+
+function trustHint(code: string): string {
+  if (!UNTRUSTED_CHAIN.has(code)) return '';
+  const extra = process.env['NODE_EXTRA_CA_CERTS'];
+  return extra
+    ? `; NODE_EXTRA_CA_CERTS is ${JSON.stringify(extra)}, which did not make the certificate trusted: check that it holds the authority that signed it`
+    : `; if the server's certificate comes from a private certificate authority, set NODE_EXTRA_CA_CERTS to that authority's PEM file`;
+}
 
 /**
- * One attempt's failure as an AttemptError. Certificate problems and
- * invalid requests will not change on a retry; a certificate problem also
- * says how to trust a private certificate authority.
+ * One attempt's failure as an AttemptError, on one line, with the error
+ * code named. TLS problems, invalid requests and a proxy's refusal will not
+ * change on a retry.
  */
 function attemptError(thrown: unknown): AttemptError {
   if (thrown instanceof AttemptError) return thrown;
   const code = errorCode(thrown);
-  const message = describeError(thrown);
+  const message = describeError(thrown).replace(/\s+/g, ' ').trim();
   const named =
     code === '' || message.includes(code) ? message : `${message} (${code})`;
-  if (CERTIFICATE_PROBLEM.test(code)) {
+  const tunnel = TUNNEL_REFUSED.exec(message);
+  if (tunnel) {
+    const status = Number(tunnel[1]);
     return new AttemptError(
-      `${named}; if the server's certificate comes from a private certificate authority, set NODE_EXTRA_CA_CERTS to that authority's PEM file`,
-      false
+      `the proxy refused to open a tunnel to the server (HTTP ${status})`,
+      status >= 500
     );
+  }
+  if (TLS_PROBLEM.test(code)) {
+    return new AttemptError(`${named}${trustHint(code)}`, false);
   }
   return new AttemptError(named, !code.startsWith('ERR_INVALID'));
 }
@@ -106,7 +132,9 @@ function readWhole(message: IncomingMessage): Promise<string> {
     });
     message.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     message.on('error', reject);
-    message.on('aborted', () => reject(new Error('connection closed early')));
+    message.on('aborted', () =>
+      reject(new Error('the connection closed before the whole answer came'))
+    );
   });
 }
 
@@ -148,21 +176,47 @@ function redirectTarget(
 
 type Answer = Omit<HttpAnswer, 'attempts'>;
 
+/**
+ * The clients of one attempt: one per hop, because a client keeps the agent
+ * of its first request, and an http agent cannot speak https after a
+ * redirect. Disposing them all tears down the attempt's direct sockets.
+ */
+class AttemptClients {
+  private readonly clients: HttpClient[] = [];
+
+  constructor(private readonly options: RequestOptions) {}
+
+  next(): HttpClient {
+    const client = new HttpClient(this.options.userAgent, [], {
+      keepAlive: true,
+      allowRetries: false,
+      // Redirects are followed here rather than by the client, which cannot
+      // resolve a relative Location and would keep the bearer token on a
+      // redirect to another port of the same host.
+      allowRedirects: false,
+      socketTimeout: this.options.timeoutSeconds * 1000
+    });
+    this.clients.push(client);
+    return client;
+  }
+
+  disposeAll(): void {
+    for (const client of this.clients) client.dispose();
+  }
+}
+
 /** Sends the request and follows redirects of a GET; POSTs stay put. */
 async function exchange(
-  client: HttpClient,
+  clients: AttemptClients,
   url: URL,
   options: RequestOptions
 ): Promise<Answer> {
   let target = url;
   const headers = { ...options.headers, 'x-opid': options.operationId };
   for (let redirects = 0; ; redirects++) {
-    const response = await client.request(
-      options.method,
-      target.href,
-      options.body ?? null,
-      headers
-    );
+    const response = await clients
+      .next()
+      .request(options.method, target.href, options.body ?? null, headers);
     const body = await readWhole(response.message);
     const status = response.message.statusCode ?? 0;
     const location = response.message.headers.location;
@@ -191,17 +245,7 @@ async function exchange(
  * then stalls, or trickles the body, is cut off at the deadline.
  */
 async function attempt(url: URL, options: RequestOptions): Promise<Answer> {
-  // A client of its own per attempt, so that dispose() tears down exactly the
-  // sockets of this attempt and nothing keeps the process alive afterwards.
-  const client = new HttpClient(options.userAgent, [], {
-    keepAlive: true,
-    allowRetries: false,
-    // Redirects are followed here rather than by the client, which cannot
-    // resolve a relative Location and would keep the bearer token on a
-    // redirect to another port of the same host.
-    allowRedirects: false,
-    socketTimeout: options.timeoutSeconds * 1000
-  });
+  const clients = new AttemptClients(options);
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(
@@ -215,14 +259,14 @@ async function attempt(url: URL, options: RequestOptions): Promise<Answer> {
       options.timeoutSeconds * 1000
     );
   });
-  const answered = exchange(client, url, options).catch((thrown: unknown) => {
+  const answered = exchange(clients, url, options).catch((thrown: unknown) => {
     throw attemptError(thrown);
   });
   try {
     return await Promise.race([answered, deadline]);
   } finally {
     clearTimeout(timer);
-    client.dispose();
+    clients.disposeAll();
     // The losing side of the race must not surface as an unhandled rejection.
     answered.catch(() => undefined);
   }

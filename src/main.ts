@@ -7,6 +7,7 @@ import { decide } from './decision.js';
 import { logDecision } from './decision-log.js';
 import { CheckFailedError, describeError } from './errors.js';
 import type { CallSettings } from './http.js';
+import { normaliseProxyEnvironment } from './proxy-environment.js';
 import { readSettings, type Settings } from './settings.js';
 import { skippedMessage, writeWholeFile } from './termination-message.js';
 import { ACTION_VERSION, USER_AGENT } from './version.js';
@@ -127,6 +128,7 @@ export async function run(): Promise<void> {
   try {
     const settings = readSettings((name) => core.getInput(name), process.env);
     if (settings.apiToken !== '') core.setSecret(settings.apiToken);
+    normaliseProxyEnvironment(process.env);
     logSettings(settings);
     if (!settings.enabled || settings.apiUrl === null) {
       core.info('The execution skip check is disabled: going ahead.');

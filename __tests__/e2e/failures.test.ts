@@ -393,17 +393,17 @@ describe.each(nodeBinaries())('failures on $label', (node) => {
   });
 
   describe.concurrent('oversized answers', () => {
-    test('an answer over 64 MiB is a failed check, not a crash', async ({
+    test('an answer over 32 MiB is a failed check, not a crash', async ({
       expect
     }) => {
-      const padding = ' '.repeat(64 * 1024 * 1024);
+      const padding = ' '.repeat(32 * 1024 * 1024);
       await withStandIn(
         { responses: [{ status: 200, body: `${padding}[]` }] },
         async (service) => {
           const run = await runAction({ node, inputs: checkInputs(service) });
           expect(run.exitCode, describeRun(run)).toBe(0);
           expect(run.outputs).toEqual(checkFailedGoingAhead);
-          expect(run.warnings[0]).toContain('64 MiB');
+          expect(run.warnings[0]).toContain('32 MiB');
           // Not worth retrying: the next answer would be as large.
           expect(service.requests).toHaveLength(1);
         }

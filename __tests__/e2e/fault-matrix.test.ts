@@ -140,8 +140,12 @@ interface FaultRow {
   controlServiceTls?: boolean;
   /** Name the Control Service by the /etc/hosts name, not 127.0.0.1. */
   controlServiceByHostName?: boolean;
-  /** Another plain http server on another port, where redirects may lead. */
+  /** Another server on another port, where redirects may lead. */
   elsewhere?: StandInOptions;
+  /** Serve `elsewhere` over https with the test CA's certificate. */
+  elsewhereTls?: boolean;
+  /** The proxy refuses the tunnel to the Control Service, as policy may. */
+  proxyRefusesTunnel?: boolean;
   /** API-token login against this authorization server. */
   login?: {
     authorizationServer: StandInOptions;
@@ -494,6 +498,27 @@ const FAULT_MATRIX: FaultRow[] = [
     }
   },
 
+  {
+    name: 'redirect from http to https: followed, with a client that speaks TLS',
+    readme: 'redirects from http to https',
+    controlService: ({ elsewhereUrl }) => ({
+      handler: (request): CannedResponse => ({
+        status: 301,
+        headers: { location: `${elsewhereUrl}${request.rawUrl}` }
+      })
+    }),
+    elsewhere: { responses: [executionList([OLDER])] },
+    elsewhereTls: true,
+    trustTestCa: true,
+    expected: {
+      outputs: (run) => stoodAsideFor(OLDER.id!, defaultTerminationPath(run)),
+      annotation: 'none',
+      controlServiceRequests: 1,
+      elsewhereRequests: 1,
+      maxDurationMs: 15_000
+    }
+  },
+
   // Deadlines.
   {
     name: 'headers, then one byte a second forever (timeout 2, retries 0): cut off at the deadline',
@@ -721,6 +746,25 @@ const FAULT_MATRIX: FaultRow[] = [
   },
 
   // API-token login.
+  {
+    name: 'the proxy refuses the tunnel (HTTP 403): not retried, the refusal named',
+    readme: 'is behind a proxy that refuses the tunnel',
+    controlService: () => ({ responses: [executionList([])] }),
+    controlServiceByHostName: true,
+    proxy: { variable: 'http_proxy' },
+    proxyRefusesTunnel: true,
+    inputs: { 'http-retries': '3' },
+    expected: {
+      outputs: CHECK_FAILED_GOING_AHEAD,
+      annotation: { kind: 'warning', says: ['proxy refused', 'HTTP 403'] },
+      controlServiceRequests: 0,
+      maxDurationMs: 15_000
+    },
+    alsoCheck: ({ proxy }, expect) => {
+      expect(proxy?.requests).toHaveLength(1);
+      expect(proxy?.requests[0]?.forwarded).toBe(false);
+    }
+  },
   {
     name: 'API-token login through the inputs: the access token is the bearer token',
     readme: 'needs API-token login and the exchange works',
@@ -989,7 +1033,11 @@ async function runRow(row: FaultRow, node: NodeBinary): Promise<Observed> {
     return server;
   };
   try {
-    const elsewhere = row.elsewhere ? await start(row.elsewhere) : null;
+    const elsewhere = row.elsewhere
+      ? await start(
+          row.elsewhereTls ? { ...row.elsewhere, tls } : row.elsewhere
+        )
+      : null;
     const peers: Peers = {
       hostName,
       elsewhereUrl: elsewhere?.baseUrl ?? ''
@@ -1015,7 +1063,9 @@ async function runRow(row: FaultRow, node: NodeBinary): Promise<Observed> {
     if (row.proxy) {
       proxy = await ForwardProxy.start();
       started.push(proxy);
-      if (controlService) proxy.allow(hostName, controlService.port);
+      if (controlService && !row.proxyRefusesTunnel) {
+        proxy.allow(hostName, controlService.port);
+      }
       env[row.proxy.variable] = proxy.url;
       if (row.proxy.noProxy) env[row.proxy.noProxy] = hostName;
     }
