@@ -1,4 +1,3 @@
-import * as core from '@actions/core';
 import { CheckFailedError } from './errors.js';
 import { sendWithRetries, type CallSettings } from './http.js';
 
@@ -48,7 +47,7 @@ export async function exchangeApiToken(
   apiToken: string,
   call: CallSettings
 ): Promise<string> {
-  core.info(`Exchanging the API token at ${authorizationUrl.origin}.`);
+  call.logger.info(`Exchanging the API token at ${authorizationUrl.origin}.`);
   // Form-encoded, so that "+", "/", "=" and "&" in the token survive.
   const form = new URLSearchParams({
     grant_type: 'refresh_token',
@@ -87,6 +86,6 @@ export async function exchangeApiToken(
   if (typeof accessToken !== 'string' || accessToken.trim() === '') {
     throw refused('answered without an access_token');
   }
-  core.setSecret(accessToken);
+  call.logger.mask(accessToken);
   return accessToken;
 }

@@ -10,8 +10,38 @@ export const Input = {
   OnError: 'on-error',
   TerminationMessagePath: 'termination-message-path',
   HttpTimeoutSeconds: 'http-timeout-seconds',
-  HttpRetries: 'http-retries'
+  HttpRetries: 'http-retries',
+  WaitTimeoutSeconds: 'wait-timeout-seconds',
+  PollIntervalSeconds: 'poll-interval-seconds',
+  JobSummary: 'job-summary'
 } as const;
+export type InputName = (typeof Input)[keyof typeof Input];
+
+/**
+ * action.yml's defaults, for callers the runner does not fill them in for:
+ * the command line and the library. A test keeps the two equal.
+ */
+export const INPUT_DEFAULTS: Readonly<Record<InputName, string>> = {
+  'job-name': '',
+  team: '',
+  'execution-id': '',
+  'api-url': '',
+  'api-token': '',
+  'api-token-authorization-url': '',
+  enabled: '',
+  'on-error': 'proceed',
+  'termination-message-path': '',
+  'http-timeout-seconds': '30',
+  'http-retries': '3',
+  'wait-timeout-seconds': '0',
+  'poll-interval-seconds': '15',
+  'job-summary': 'true'
+};
+
+export const DEFAULT_HTTP_TIMEOUT_SECONDS = Number(
+  INPUT_DEFAULTS[Input.HttpTimeoutSeconds]
+);
+export const DEFAULT_HTTP_RETRIES = Number(INPUT_DEFAULTS[Input.HttpRetries]);
 
 /** Output names, exactly as action.yml declares them. */
 export const Output = {
@@ -51,3 +81,5 @@ export const DEFAULT_TERMINATION_FILE_NAME = 'vdk-termination-log.json';
  * case stays bounded and within what a Node timer can count. */
 export const MAX_HTTP_RETRIES = 10;
 export const MAX_HTTP_TIMEOUT_SECONDS = 3600;
+/** The longest wait mode: a day, far beyond any sensible workflow step. */
+export const MAX_WAIT_TIMEOUT_SECONDS = 86_400;

@@ -1,6 +1,6 @@
-import * as core from '@actions/core';
 import { startTogether, type Decision } from './decision.js';
 import type { Execution } from './executions.js';
+import type { Logger } from './logger.js';
 
 /** How many active executions the log lists before it only counts them. */
 const LISTED_EXECUTIONS = 10;
@@ -30,9 +30,10 @@ function describeExecution(execution: Execution): string {
   return `${id} ${quoted(execution.status)} ${started}${type}${by}`;
 }
 
-function listActive(decision: Decision): void {
+/** The active executions, oldest first, this run and the blocker marked. */
+export function listActive(decision: Decision, logger: Logger): void {
   const { active, blocking, thisExecution } = decision;
-  core.info(
+  logger.info(
     active.length === 0
       ? 'Active executions: none.'
       : `Active executions, oldest first (${active.length}):`
@@ -44,16 +45,16 @@ function listActive(decision: Decision): void {
         : execution === blocking
           ? ' <- blocks this run'
           : '';
-    core.info(`  ${index + 1}. ${describeExecution(execution)}${mark}`);
+    logger.info(`  ${index + 1}. ${describeExecution(execution)}${mark}`);
   });
   if (active.length > LISTED_EXECUTIONS) {
-    core.info(`  … and ${active.length - LISTED_EXECUTIONS} more.`);
+    logger.info(`  … and ${active.length - LISTED_EXECUTIONS} more.`);
     const more = active.slice(
       LISTED_EXECUTIONS,
       LISTED_EXECUTIONS + DEBUG_LISTED_EXECUTIONS
     );
     for (const execution of more) {
-      core.debug(`  ${describeExecution(execution)}`);
+      logger.debug(`  ${describeExecution(execution)}`);
     }
   }
 }
@@ -74,24 +75,38 @@ function whyBlocked(
     : 'it started before this run';
 }
 
-/** A few info lines: what is active, what was decided and why. */
-export function logDecision(decision: Decision, executionId: string): void {
-  listActive(decision);
+/** The blocking execution as the log names it. */
+export function describeBlocking(decision: Decision): string {
+  const { blocking } = decision;
+  if (blocking === null) return 'no execution';
+  const name =
+    blocking.id === ''
+      ? 'an execution without an id'
+      : `execution ${quoted(blocking.id)}`;
+  return `${name} (${quoted(blocking.status)})`;
+}
+
+/** One info line: what was decided and why. */
+export function logVerdict(
+  decision: Decision,
+  executionId: string,
+  logger: Logger
+): void {
   const { blocking, thisExecution } = decision;
   if (blocking) {
     const name =
       blocking.id === ''
         ? 'An execution without an id'
         : `Execution ${quoted(blocking.id)}`;
-    core.info(
+    logger.info(
       `Decision: skip. ${name} is ${quoted(blocking.status)}; ${whyBlocked(blocking, thisExecution, executionId)}.`
     );
   } else if (thisExecution === null) {
-    core.info(
+    logger.info(
       'Decision: go ahead. No other execution is submitted or running.'
     );
   } else {
-    core.info(
+    logger.info(
       `Decision: go ahead. This run (${quoted(thisExecution.id)}) is the oldest active execution; newer ones stand aside.`
     );
   }

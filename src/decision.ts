@@ -88,8 +88,14 @@ export function decide(
   // The service filters by status too, but its answer may be unfiltered or
   // stale, so only submitted and running entries count.
   const active = sortOldestFirst(executions.filter(isActive));
+  // An entry with exactly this run's id is this run; only without one does
+  // an id plus a pod suffix count, so that "job-1" and "job-1-x7k2p" in one
+  // list cannot both be this run.
+  const exact = active.some((execution) => execution.id === thisExecutionId);
   const mine = (execution: Execution): boolean =>
-    isSameExecution(execution.id, thisExecutionId);
+    exact
+      ? execution.id === thisExecutionId
+      : isSameExecution(execution.id, thisExecutionId);
   const thisExecution = active.find(mine) ?? null;
   // When this run is listed, only those before it block; when it is not
   // (or has no id), every other active execution does.

@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { HttpClient } from '@actions/http-client';
-import * as core from '@actions/core';
 import { CheckFailedError, describeError } from './errors.js';
+import type { Logger } from './logger.js';
 
 /** What every request of one run shares. */
 export interface CallSettings {
@@ -12,6 +12,9 @@ export interface CallSettings {
   timeoutSeconds: number;
   /** Further attempts after a failed one. */
   retries: number;
+  /** Epoch milliseconds after which no further attempt starts. */
+  noAttemptAfter?: number;
+  logger: Logger;
 }
 
 export interface RequestOptions extends CallSettings {
@@ -146,7 +149,8 @@ function redirectTarget(
   from: URL,
   location: string,
   status: number,
-  headers: Record<string, string>
+  headers: Record<string, string>,
+  logger: Logger
 ): URL {
   let target: URL;
   try {
@@ -170,7 +174,7 @@ function redirectTarget(
     );
   }
   if (target.origin !== from.origin) delete headers['authorization'];
-  core.debug(`HTTP ${status}: redirected to ${target.href}`);
+  logger.debug(`HTTP ${status}: redirected to ${target.href}`);
   return target;
 }
 
@@ -236,7 +240,7 @@ async function exchange(
     if (redirects === MAX_REDIRECTS) {
       throw new AttemptError(`more than ${MAX_REDIRECTS} redirects`, false);
     }
-    target = redirectTarget(target, location, status, headers);
+    target = redirectTarget(target, location, status, headers, options.logger);
   }
 }
 
@@ -318,40 +322,51 @@ export async function sendWithRetries(
 ): Promise<HttpAnswer> {
   const attempts = options.retries + 1;
   let lastProblem = '';
+  let lastAnswer: HttpAnswer | null = null;
   let requestedWaitMs: number | null = null;
+  const failed = (tries: number): CheckFailedError =>
+    new CheckFailedError(
+      `${options.method} ${url.href} failed after ${tries} attempt${tries === 1 ? '' : 's'}: ${lastProblem}`
+    );
   for (let number = 1; number <= attempts; number++) {
     if (number > 1) {
       const wait = requestedWaitMs ?? backoffMs(number - 1);
+      if (
+        options.noAttemptAfter !== undefined &&
+        Date.now() + wait > options.noAttemptAfter
+      ) {
+        options.logger.info(
+          `Attempt ${number - 1} of ${attempts} failed (${lastProblem}); no time is left to try again.`
+        );
+        if (lastAnswer) return lastAnswer;
+        throw failed(number - 1);
+      }
       const asked = requestedWaitMs === null ? '' : ' as the server asked';
-      core.info(
+      options.logger.info(
         `Attempt ${number - 1} of ${attempts} failed (${lastProblem}); trying again in ${(wait / 1000).toFixed(1)} s${asked}.`
       );
       await sleep(wait);
     }
-    core.debug(
+    options.logger.debug(
       `${options.method} ${url.href} (attempt ${number} of ${attempts})`
     );
     try {
       const answer = { ...(await attempt(url, options)), attempts: number };
-      core.debug(`HTTP ${answer.status} ${answer.statusText}`);
+      options.logger.debug(`HTTP ${answer.status} ${answer.statusText}`);
       if (!isRetryableStatus(answer.status) || number === attempts) {
         return answer;
       }
+      lastAnswer = answer;
       lastProblem = `HTTP ${answer.status} ${answer.statusText}`.trim();
       requestedWaitMs = retryAfterMs(answer.headers['retry-after']);
     } catch (thrown) {
+      lastAnswer = null;
       lastProblem = describeError(thrown);
       requestedWaitMs = null;
       const retryable = thrown instanceof AttemptError && thrown.retryable;
-      if (!retryable || number === attempts) {
-        throw new CheckFailedError(
-          `${options.method} ${url.href} failed after ${number} attempt${number === 1 ? '' : 's'}: ${lastProblem}`
-        );
-      }
+      if (!retryable || number === attempts) throw failed(number);
     }
   }
   // The loop always returns or throws on its last attempt.
-  throw new CheckFailedError(
-    `${options.method} ${url.href} failed: ${lastProblem}`
-  );
+  throw failed(attempts);
 }

@@ -5,6 +5,7 @@ import {
   Input,
   MAX_HTTP_RETRIES,
   MAX_HTTP_TIMEOUT_SECONDS,
+  MAX_WAIT_TIMEOUT_SECONDS,
   OnError,
   VdkEnv
 } from './constants.js';
@@ -30,6 +31,11 @@ export interface Settings {
   terminationMessagePath: string;
   httpTimeoutSeconds: number;
   httpRetries: number;
+  /** 0 decides at once; otherwise how long to wait for older executions. */
+  waitTimeoutSeconds: number;
+  pollIntervalSeconds: number;
+  /** Whether to write the decision to the step summary. */
+  jobSummary: boolean;
 }
 
 /** Returns an input's value, '' when it is not set. */
@@ -99,7 +105,7 @@ function parseEnabled(readInput: InputReader, env: Environment): boolean {
  * An http(s) URL without credentials, which would never be sent. `what`
  * names the URL in errors, e.g. "URL of the Control Service REST API".
  */
-function parseHttpUrl(
+export function parseHttpUrl(
   value: string,
   source: string,
   what: string,
@@ -216,35 +222,48 @@ function parseOnError(readInput: InputReader): OnError {
   return match;
 }
 
-function parseTimeout(readInput: InputReader): number {
-  const raw = readInput(Input.HttpTimeoutSeconds).trim();
+interface NumberRule {
+  /** The smallest value allowed; excluded itself when `aboveMin` is set. */
+  min: number;
+  aboveMin?: boolean;
+  max: number;
+  wholeNumber?: boolean;
+  example: string;
+}
+
+function parseNumber(
+  readInput: InputReader,
+  name: string,
+  rule: NumberRule
+): number {
+  const raw = readInput(name).trim();
   const value = Number(raw);
   // Plain decimals only: Number() would also take "0x1e", "1e3" and "+5".
+  const form = rule.wholeNumber ? /^\d+$/ : /^\d+(\.\d+)?$/;
   if (
-    !/^\d+(\.\d+)?$/.test(raw) ||
-    value <= 0 ||
-    value > MAX_HTTP_TIMEOUT_SECONDS
+    !form.test(raw) ||
+    value < rule.min ||
+    (rule.aboveMin === true && value === rule.min) ||
+    value > rule.max
   ) {
+    const kind = rule.wholeNumber ? 'a whole number' : 'a number of seconds';
+    const low = rule.aboveMin ? `above ${rule.min}` : `from ${rule.min}`;
+    const high = rule.aboveMin ? `and at most ${rule.max}` : `to ${rule.max}`;
     throw new ConfigurationError(
-      `Input ${Input.HttpTimeoutSeconds} is ${quoted(raw)}: give a number of seconds above 0 and at most ${MAX_HTTP_TIMEOUT_SECONDS}, such as 30 or 2.5.`
+      `Input ${name} is ${quoted(raw)}: give ${kind} ${low} ${high}, such as ${rule.example}.`
     );
   }
   return value;
 }
 
-function parseRetries(readInput: InputReader): number {
-  const raw = readInput(Input.HttpRetries).trim();
-  const value = Number(raw);
-  if (
-    !/^\d+$/.test(raw) ||
-    !Number.isInteger(value) ||
-    value > MAX_HTTP_RETRIES
-  ) {
-    throw new ConfigurationError(
-      `Input ${Input.HttpRetries} is ${quoted(raw)}: give a whole number from 0 to ${MAX_HTTP_RETRIES}.`
-    );
-  }
-  return value;
+function parseSwitch(readInput: InputReader, name: string): boolean {
+  const raw = readInput(name).trim();
+  const word = raw.toLowerCase();
+  if (TRUE_WORDS.includes(word)) return true;
+  if (FALSE_WORDS.includes(word)) return false;
+  throw new ConfigurationError(
+    `Input ${name} is ${quoted(raw)}: use true or false (also accepted: ${[...TRUE_WORDS.slice(1), ...FALSE_WORDS.slice(1)].join(', ')}).`
+  );
 }
 
 function parseTerminationMessagePath(
@@ -283,7 +302,28 @@ export function readSettings(
     enabled,
     onError: parseOnError(readInput),
     terminationMessagePath: parseTerminationMessagePath(readInput, env),
-    httpTimeoutSeconds: parseTimeout(readInput),
-    httpRetries: parseRetries(readInput)
+    httpTimeoutSeconds: parseNumber(readInput, Input.HttpTimeoutSeconds, {
+      min: 0,
+      aboveMin: true,
+      max: MAX_HTTP_TIMEOUT_SECONDS,
+      example: '30 or 2.5'
+    }),
+    httpRetries: parseNumber(readInput, Input.HttpRetries, {
+      min: 0,
+      max: MAX_HTTP_RETRIES,
+      wholeNumber: true,
+      example: '3'
+    }),
+    waitTimeoutSeconds: parseNumber(readInput, Input.WaitTimeoutSeconds, {
+      min: 0,
+      max: MAX_WAIT_TIMEOUT_SECONDS,
+      example: '0 (decide at once) or 600'
+    }),
+    pollIntervalSeconds: parseNumber(readInput, Input.PollIntervalSeconds, {
+      min: 1,
+      max: MAX_HTTP_TIMEOUT_SECONDS,
+      example: '15'
+    }),
+    jobSummary: parseSwitch(readInput, Input.JobSummary)
   };
 }

@@ -1,0 +1,220 @@
+import { randomBytes } from 'node:crypto';
+import { exchangeApiToken } from './api-token.js';
+import {
+  DEFAULT_HTTP_RETRIES,
+  DEFAULT_HTTP_TIMEOUT_SECONDS,
+  MAX_HTTP_RETRIES,
+  MAX_HTTP_TIMEOUT_SECONDS,
+  MAX_WAIT_TIMEOUT_SECONDS
+} from './constants.js';
+import { ConfigurationError } from './errors.js';
+import { fetchExecutions } from './control-service.js';
+import { decide, type Decision } from './decision.js';
+import { describeBlocking, listActive, logVerdict } from './decision-log.js';
+import type { CallSettings } from './http.js';
+import { silentLogger, type Logger } from './logger.js';
+import { parseHttpUrl } from './settings.js';
+import { USER_AGENT } from './version.js';
+
+export interface CheckerOptions {
+  /**
+   * Bearer access token, or a VDK API token when `apiTokenAuthorizationUrl`
+   * is given; none sends no Authorization header.
+   */
+  apiToken?: string;
+  /** Where a VDK API token is exchanged for an access token. */
+  apiTokenAuthorizationUrl?: URL | null;
+  /** Deadline of one attempt of a request; 30 s when not given. */
+  httpTimeoutSeconds?: number;
+  /** Further attempts after a failed one; 3 when not given. */
+  httpRetries?: number;
+  /** Where progress goes; nowhere when not given. */
+  logger?: Logger;
+}
+
+export interface WaitOptions {
+  /** How long to wait for older executions to end; 0 decides at once. */
+  timeoutSeconds: number;
+  /** How long between two questions to the service. */
+  pollIntervalSeconds: number;
+}
+
+export interface CheckResult extends Decision {
+  /** Seconds spent waiting for older executions, 0 without wait mode. */
+  waitedSeconds: number;
+  /** Questions asked to the Control Service. */
+  polls: number;
+  /** The X-OPID sent with every request of this check. */
+  operationId: string;
+}
+
+interface Range {
+  min: number;
+  /** The smallest value is itself excluded. */
+  aboveMin?: boolean;
+  max: number;
+  wholeNumber?: boolean;
+}
+
+/** The action's ranges, for library callers the inputs do not check. */
+function requireInRange(name: string, value: number, range: Range): void {
+  if (
+    Number.isFinite(value) &&
+    value >= range.min &&
+    !(range.aboveMin === true && value === range.min) &&
+    value <= range.max &&
+    (range.wholeNumber !== true || Number.isInteger(value))
+  ) {
+    return;
+  }
+  const kind = range.wholeNumber ? 'a whole number' : 'a number';
+  const low = range.aboveMin ? `above ${range.min}` : `from ${range.min}`;
+  throw new ConfigurationError(
+    `${name} is ${String(value)}: give ${kind} ${low} and at most ${range.max}.`
+  );
+}
+
+const sleep = (ms: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Asks the VDK Control Service whether a data job execution must stand
+ * aside because an older execution of the same job is submitted or running.
+ * Failures to ask throw CheckFailedError; what to do then is the caller's.
+ */
+export class ConcurrentExecutionChecker {
+  private readonly apiUrl: URL;
+  private readonly options: CheckerOptions;
+  private readonly logger: Logger;
+  private accessToken: Promise<string> | null = null;
+
+  /**
+   * @param apiUrl The Control Service REST API base URL, base path included.
+   * @throws ConfigurationError when it is not an http(s) URL.
+   */
+  constructor(apiUrl: URL | string, options: CheckerOptions = {}) {
+    this.apiUrl = parseHttpUrl(
+      String(apiUrl),
+      'the API URL',
+      'base URL of the Control Service REST API',
+      false
+    );
+    requireInRange(
+      'httpTimeoutSeconds',
+      options.httpTimeoutSeconds ?? DEFAULT_HTTP_TIMEOUT_SECONDS,
+      { min: 0, aboveMin: true, max: MAX_HTTP_TIMEOUT_SECONDS }
+    );
+    requireInRange('httpRetries', options.httpRetries ?? DEFAULT_HTTP_RETRIES, {
+      min: 0,
+      max: MAX_HTTP_RETRIES,
+      wholeNumber: true
+    });
+    this.options = options;
+    this.logger = options.logger ?? silentLogger;
+    if (options.apiToken) this.logger.mask(options.apiToken);
+  }
+
+  /**
+   * True when another execution of the job is submitted or running and
+   * comes before this one, as VDK's class of the same name answers.
+   */
+  async isJobExecutionRunning(
+    jobName: string,
+    team: string,
+    executionId = ''
+  ): Promise<boolean> {
+    return (await this.check(jobName, team, executionId)).skip;
+  }
+
+  /**
+   * The whole decision. With `wait`, asks again every poll interval while an
+   * older execution is active, until none is left or waiting longer would
+   * pass the timeout.
+   */
+  async check(
+    jobName: string,
+    team: string,
+    executionId = '',
+    wait: WaitOptions = { timeoutSeconds: 0, pollIntervalSeconds: 1 }
+  ): Promise<CheckResult> {
+    requireInRange('timeoutSeconds', wait.timeoutSeconds, {
+      min: 0,
+      max: MAX_WAIT_TIMEOUT_SECONDS
+    });
+    requireInRange('pollIntervalSeconds', wait.pollIntervalSeconds, {
+      min: 1,
+      max: MAX_HTTP_TIMEOUT_SECONDS
+    });
+    const startedAt = Date.now();
+    const waitMs = wait.timeoutSeconds * 1000;
+    const call: CallSettings = {
+      userAgent: USER_AGENT,
+      operationId: randomBytes(8).toString('hex'),
+      timeoutSeconds:
+        this.options.httpTimeoutSeconds ?? DEFAULT_HTTP_TIMEOUT_SECONDS,
+      retries: this.options.httpRetries ?? DEFAULT_HTTP_RETRIES,
+      logger: this.logger,
+      // In wait mode no attempt starts after the wait is over, so that the
+      // whole check ends within the wait plus one attempt's deadline.
+      ...(waitMs > 0 ? { noAttemptAfter: startedAt + waitMs } : {})
+    };
+    this.logger.info(`Operation id (X-OPID): ${call.operationId}`);
+    const intervalMs = wait.pollIntervalSeconds * 1000;
+    for (let polls = 1; ; polls++) {
+      const decision = await this.ask(jobName, team, executionId, call);
+      const waitedMs = Date.now() - startedAt;
+      const final = !decision.skip || waitedMs + intervalMs > waitMs;
+      if (polls === 1 || final) listActive(decision, this.logger);
+      if (final) {
+        logVerdict(decision, executionId, this.logger);
+        return {
+          ...decision,
+          waitedSeconds: waitMs > 0 ? Math.round(waitedMs / 100) / 10 : 0,
+          polls,
+          operationId: call.operationId
+        };
+      }
+      this.logger.info(
+        `Waiting for ${describeBlocking(decision)} to end: waited ${Math.round(waitedMs / 1000)} s of ${wait.timeoutSeconds} s; asking again in ${wait.pollIntervalSeconds} s.`
+      );
+      await sleep(intervalMs);
+    }
+  }
+
+  private async ask(
+    jobName: string,
+    team: string,
+    executionId: string,
+    call: CallSettings
+  ): Promise<Decision> {
+    const executions = await fetchExecutions({
+      apiUrl: this.apiUrl,
+      team,
+      jobName,
+      accessToken: await this.bearerToken(call),
+      call
+    });
+    this.logger.debug(
+      `The Control Service listed ${executions.length} executions.`
+    );
+    return decide(executions, executionId);
+  }
+
+  /** The access token, exchanged once per checker when login is needed. */
+  private bearerToken(call: CallSettings): Promise<string> {
+    const { apiToken = '', apiTokenAuthorizationUrl = null } = this.options;
+    if (apiTokenAuthorizationUrl === null || apiToken === '') {
+      return Promise.resolve(apiToken);
+    }
+    this.accessToken ??= exchangeApiToken(
+      apiTokenAuthorizationUrl,
+      apiToken,
+      call
+    ).catch((thrown: unknown) => {
+      // A failed exchange is not kept: the next check tries again.
+      this.accessToken = null;
+      throw thrown;
+    });
+    return this.accessToken;
+  }
+}
