@@ -174,6 +174,16 @@ describe('decide', () => {
     expect(decision.thisExecution?.id).toBe('job-1');
   });
 
+  it('prefers an exact id over an id with a pod suffix', () => {
+    // Not a shape the service gives, but two runs must never both go ahead.
+    const list = [
+      execution('job-1', 'running', '2026-12-04T10:00:00Z'),
+      execution('job-1-x7k2p', 'running', '2026-12-04T11:00:00Z')
+    ];
+    expect(decide(list, 'job-1').skip).toBe(false);
+    expect(decide(list, 'job-1-x7k2p').skip).toBe(true);
+  });
+
   it('lets exactly one of several simultaneous runs go ahead', () => {
     const ids = ['job-c', 'job-a', 'job-d', 'job-b'];
     const list = ids.map((id) => execution(id, 'running'));

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { Input, Output } from '../../src/constants.js';
+import { INPUT_DEFAULTS, Input, Output } from '../../src/constants.js';
 
 interface ActionInput {
   required?: boolean;
@@ -70,6 +70,16 @@ describe('README and action.yml', () => {
     expect(Object.keys(manifest.outputs).sort()).toEqual(
       Object.values(Output).sort()
     );
+  });
+
+  it('give the command line and library the defaults the runner applies', () => {
+    const declared = Object.fromEntries(
+      Object.entries(manifest.inputs).map(([name, input]) => [
+        name,
+        input.default ?? ''
+      ])
+    );
+    expect(INPUT_DEFAULTS).toEqual(declared);
   });
 
   it('run the bundle on node24', () => {

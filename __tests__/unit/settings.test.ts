@@ -14,7 +14,10 @@ const ACTION_DEFAULTS: Record<string, string> = {
   'on-error': 'proceed',
   'termination-message-path': '',
   'http-timeout-seconds': '30',
-  'http-retries': '3'
+  'http-retries': '3',
+  'wait-timeout-seconds': '0',
+  'poll-interval-seconds': '15',
+  'job-summary': 'true'
 };
 
 function reader(inputs: Record<string, string>) {
@@ -66,7 +69,10 @@ describe('readSettings', () => {
       onError: 'skip',
       terminationMessagePath: '/tmp/x/term.json',
       httpTimeoutSeconds: 2.5,
-      httpRetries: 0
+      httpRetries: 0,
+      waitTimeoutSeconds: 0,
+      pollIntervalSeconds: 15,
+      jobSummary: true
     });
   });
 
@@ -138,6 +144,11 @@ describe('readSettings', () => {
     [{ 'http-timeout-seconds': '3601' }, 'http-timeout-seconds', '"3601"'],
     [{ 'api-url': 'https://h/c?x=1' }, 'api-url', '"https://h/c?x=1"'],
     [{ 'api-url': 'https://h/c#top' }, 'api-url', '"https://h/c#top"'],
+    [{ 'wait-timeout-seconds': '-1' }, 'wait-timeout-seconds', '"-1"'],
+    [{ 'wait-timeout-seconds': '86401' }, 'wait-timeout-seconds', '"86401"'],
+    [{ 'poll-interval-seconds': '0.5' }, 'poll-interval-seconds', '"0.5"'],
+    [{ 'poll-interval-seconds': 'often' }, 'poll-interval-seconds', '"often"'],
+    [{ 'job-summary': 'sometimes' }, 'job-summary', '"sometimes"'],
     [{ 'http-retries': 'many' }, 'http-retries', '"many"'],
     [{ 'http-retries': '-1' }, 'http-retries', '"-1"'],
     [{ 'http-retries': '1.5' }, 'http-retries', '"1.5"'],
