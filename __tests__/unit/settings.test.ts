@@ -1,28 +1,14 @@
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { INPUT_DEFAULTS } from '../../src/constants.js';
 import { ConfigurationError } from '../../src/errors.js';
 import { readSettings } from '../../src/settings.js';
 
-// The values action.yml gives inputs that a workflow leaves out.
-const ACTION_DEFAULTS: Record<string, string> = {
-  'execution-id': '',
-  'api-url': '',
-  'api-token': '',
-  'api-token-authorization-url': '',
-  enabled: '',
-  'on-error': 'proceed',
-  'termination-message-path': '',
-  'http-timeout-seconds': '30',
-  'http-retries': '3',
-  'wait-timeout-seconds': '0',
-  'poll-interval-seconds': '15',
-  'job-summary': 'true'
-};
-
 function reader(inputs: Record<string, string>) {
   const values: Record<string, string> = {
-    ...ACTION_DEFAULTS,
+    // action.yml's defaults, which readme.test.ts holds equal to these.
+    ...INPUT_DEFAULTS,
     'job-name': 'ingest-sales',
     team: 'sales',
     'api-url': 'https://vdk.example.com/control',
