@@ -87,6 +87,11 @@ export class ConcurrentExecutionChecker {
   private readonly options: CheckerOptions;
   private readonly logger: Logger;
   private accessToken: Promise<string> | null = null;
+  /**
+   * The X-OPID of the latest check, also when it failed, so that the
+   * service's logs can be searched for it; '' before the first check.
+   */
+  lastOperationId = '';
 
   /**
    * @param apiUrl The Control Service REST API base URL, base path included.
@@ -158,6 +163,7 @@ export class ConcurrentExecutionChecker {
       // whole check ends within the wait plus one attempt's deadline.
       ...(waitMs > 0 ? { noAttemptAfter: startedAt + waitMs } : {})
     };
+    this.lastOperationId = call.operationId;
     this.logger.info(`Operation id (X-OPID): ${call.operationId}`);
     const intervalMs = wait.pollIntervalSeconds * 1000;
     for (let polls = 1; ; polls++) {

@@ -1,5 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { INPUT_DEFAULTS, Input, type InputName } from './constants.js';
+import { INPUT_DEFAULTS, Input, Reason, type InputName } from './constants.js';
 import { ConfigurationError, describeError } from './errors.js';
 import type { Execution } from './executions.js';
 import type { Logger } from './logger.js';
@@ -56,7 +56,9 @@ Options (each falls back as the action's input of the same name does):
                                (default ${INPUT_DEFAULTS[Input.OnError]})
   --termination-message-path PATH
                                where to write VDK's termination message
-                               when standing aside
+                               when standing aside (default
+                               $RUNNER_TEMP, else the temp folder, file
+                               vdk-termination-log.json)
   --http-timeout-seconds N     deadline of one attempt (default ${INPUT_DEFAULTS[Input.HttpTimeoutSeconds]})
   --http-retries N             retries after a failed attempt (default ${INPUT_DEFAULTS[Input.HttpRetries]})
   --wait-timeout-seconds N     wait up to N s for older executions to end
@@ -110,7 +112,28 @@ function executionJson(execution: Execution): Record<string, string | null> {
   };
 }
 
-function outcomeJson(outcome: Outcome): string {
+/**
+ * The --json object, with the same keys on every path; `skipped` is null
+ * when the check failed under --on-error fail and nothing was decided.
+ */
+function outcomeJson(
+  outcome: Outcome | null,
+  failure?: CheckFailedStopError
+): string {
+  if (outcome === null) {
+    return JSON.stringify({
+      skipped: null,
+      reason: Reason.CheckFailed,
+      blockingExecutionId: '',
+      terminationMessagePath: '',
+      problem: failure?.message ?? '',
+      operationId: failure?.operationId || null,
+      waitedSeconds: 0,
+      polls: 0,
+      thisExecutionId: null,
+      activeExecutions: []
+    });
+  }
   const result = outcome.result;
   return JSON.stringify({
     skipped: outcome.skipped,
@@ -118,7 +141,7 @@ function outcomeJson(outcome: Outcome): string {
     blockingExecutionId: outcome.blockingExecutionId,
     terminationMessagePath: outcome.terminationMessagePath,
     problem: outcome.problem,
-    operationId: result?.operationId ?? null,
+    operationId: outcome.operationId || null,
     waitedSeconds: result?.waitedSeconds ?? 0,
     polls: result?.polls ?? 0,
     thisExecutionId: result?.thisExecution?.id ?? null,
@@ -191,10 +214,12 @@ export async function runCli(
       );
       return ExitCode.BadUsage;
     }
-    logger.warning(describeError(thrown));
-    if (values.json && thrown instanceof CheckFailedStopError) {
+    streams.stderr(`error: ${describeError(thrown)}\n`);
+    if (thrown instanceof CheckFailedStopError) {
       streams.stdout(
-        `${JSON.stringify({ skipped: null, reason: 'check-failed', problem: thrown.message })}\n`
+        values.json
+          ? `${outcomeJson(null, thrown)}\n`
+          : `check failed (${Reason.CheckFailed})\n`
       );
     }
     return ExitCode.CheckFailed;

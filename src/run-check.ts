@@ -19,11 +19,21 @@ export interface Outcome {
   result: CheckResult | null;
   /** Why the check could not be completed; '' when it was. */
   problem: string;
+  /** The X-OPID sent with this check's requests; '' when none was sent. */
+  operationId: string;
 }
 
 /** Raised when the check failed and on-error is fail. */
 export class CheckFailedStopError extends CheckFailedError {
   override name = 'CheckFailedStopError';
+
+  constructor(
+    message: string,
+    /** The X-OPID the failed requests carried. */
+    readonly operationId: string
+  ) {
+    super(message);
+  }
 }
 
 /** Writes the termination message; returns the path, or '' on failure. */
@@ -74,7 +84,8 @@ export async function runCheck(
       blockingExecutionId: '',
       terminationMessagePath: '',
       result: null,
-      problem: ''
+      problem: '',
+      operationId: ''
     };
   }
   normaliseProxyEnvironment(process.env);
@@ -110,7 +121,10 @@ export async function runCheck(
     if (!(thrown instanceof CheckFailedError)) throw thrown;
     const failed = `Could not check for other executions: ${thrown.message}.`;
     if (settings.onError === OnError.Fail) {
-      throw new CheckFailedStopError(`${failed} Failing (on-error: fail).`);
+      throw new CheckFailedStopError(
+        `${failed} Failing (on-error: fail).`,
+        checker.lastOperationId
+      );
     }
     skipped = settings.onError === OnError.Skip;
     problem = thrown.message;
@@ -128,6 +142,7 @@ export async function runCheck(
       ? await recordSkip(settings.terminationMessagePath, logger)
       : '',
     result,
-    problem
+    problem,
+    operationId: checker.lastOperationId
   };
 }

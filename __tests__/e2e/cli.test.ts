@@ -280,7 +280,8 @@ describe.each(nodeBinaries())('the command line on $label', (node) => {
         expect(plain.exitCode, describeCliRun(plain)).toBe(
           ExitCode.CheckFailed
         );
-        expect(plain.stdout).toBe('');
+        expect(plain.stdout).toBe('check failed (check-failed)\n');
+        expect(plain.stderr).toContain('error: ');
         expect(plain.stderr).toContain('503');
 
         const json = await runCli(node, [...flags, '--json']);
@@ -289,6 +290,22 @@ describe.each(nodeBinaries())('the command line on $label', (node) => {
         expect(failure['skipped']).toBeNull();
         expect(failure['reason']).toBe('check-failed');
         expect(failure['problem']).toEqual(expect.stringContaining('503'));
+        // The same keys as a decided run, and the X-OPID to search logs for.
+        expect(Object.keys(failure).sort()).toEqual([
+          'activeExecutions',
+          'blockingExecutionId',
+          'operationId',
+          'polls',
+          'problem',
+          'reason',
+          'skipped',
+          'terminationMessagePath',
+          'thisExecutionId',
+          'waitedSeconds'
+        ]);
+        expect(failure['operationId']).toBe(
+          service.requests[1]?.headers['x-opid']
+        );
         expect(service.requests).toHaveLength(2);
       });
     });

@@ -40,6 +40,11 @@ export declare class ConcurrentExecutionChecker {
     private readonly logger;
     private accessToken;
     /**
+     * The X-OPID of the latest check, also when it failed, so that the
+     * service's logs can be searched for it; '' before the first check.
+     */
+    lastOperationId: string;
+    /**
      * @param apiUrl The Control Service REST API base URL, base path included.
      * @throws ConfigurationError when it is not an http(s) URL.
      */
