@@ -81,9 +81,13 @@ async function userEnvironment(
       (folder) =>
         folder !== '' && !folder.split(path.sep).includes('node_modules')
     );
+  const home = await temporaryFolder();
   return {
     PATH: pathFolders.join(path.delimiter),
-    HOME: await temporaryFolder(),
+    HOME: home,
+    // The default termination message goes to the temp folder: keep each
+    // run's apart from the machine's shared one.
+    TMPDIR: home,
     ...more
   };
 }
