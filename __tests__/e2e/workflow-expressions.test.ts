@@ -7,16 +7,8 @@
 import { spawn } from 'node:child_process';
 import { promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Evaluator, Lexer, Parser, data } from '@actions/expressions';
-import {
-  Binary,
-  FunctionCall,
-  Grouping,
-  IndexAccess,
-  Logical,
-  Unary,
-  type Expr
-} from '@actions/expressions/ast';
+import { Evaluator, data } from '@actions/expressions';
+import { FunctionCall, type Expr } from '@actions/expressions/ast';
 import type { FunctionDefinition } from '@actions/expressions/funcs/info';
 import { truthy } from '@actions/expressions/result';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -39,6 +31,11 @@ import {
   type CannedResponse,
   type StandInControlService
 } from '../support/stand-in-control-service.js';
+import {
+  STATUS_FUNCTIONS,
+  childrenOf,
+  parseExpression
+} from '../support/workflow-expression.js';
 
 afterAll(removeRunDirectories);
 
@@ -151,8 +148,6 @@ function readRepositoryWorkflow(relativePath: string): Workflow {
 // ---------------------------------------------------------------------------
 // Expressions, with the contexts and status functions the runner provides.
 
-const STATUS_FUNCTIONS = ['success', 'failure', 'always', 'cancelled'];
-
 /** The contexts GitHub makes available where each kind of value is read. */
 const CONTEXTS = {
   jobIf: ['github', 'needs', 'vars', 'inputs'],
@@ -196,24 +191,6 @@ const CONTEXTS = {
 interface Status {
   success: boolean;
   failure: boolean;
-}
-
-function parseExpression(source: string, contexts: readonly string[]): Expr {
-  return new Parser(
-    new Lexer(source).lex().tokens,
-    [...contexts],
-    STATUS_FUNCTIONS.map((name) => ({ name, minArgs: 0, maxArgs: 0 }))
-  ).parse();
-}
-
-function childrenOf(expr: Expr): Expr[] {
-  if (expr instanceof Unary) return [expr.expr];
-  if (expr instanceof Binary) return [expr.left, expr.right];
-  if (expr instanceof Logical) return expr.args;
-  if (expr instanceof Grouping) return [expr.group];
-  if (expr instanceof IndexAccess) return [expr.expr, expr.index];
-  if (expr instanceof FunctionCall) return expr.args;
-  return [];
 }
 
 function callsStatusFunction(expr: Expr): boolean {

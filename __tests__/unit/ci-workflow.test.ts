@@ -5,16 +5,11 @@
 // an error on GitHub: it reads as empty and a gate silently opens.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Lexer, Parser, data } from '@actions/expressions';
+import { data } from '@actions/expressions';
 import {
-  Binary,
   ContextAccess,
-  FunctionCall,
-  Grouping,
   IndexAccess,
   Literal,
-  Logical,
-  Unary,
   type Expr
 } from '@actions/expressions/ast';
 import { describe, expect, it } from 'vitest';
@@ -24,6 +19,7 @@ import {
   repositoryRoot,
   runnerNodeMajor
 } from '../support/run-action.js';
+import { childrenOf, parseExpression } from '../support/workflow-expression.js';
 
 const CI_WORKFLOW = '.github/workflows/ci.yml';
 
@@ -41,7 +37,6 @@ const ALL_CONTEXTS = [
   'needs',
   'inputs'
 ];
-const STATUS_FUNCTIONS = ['success', 'failure', 'always', 'cancelled'];
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -68,24 +63,6 @@ function readManifest(): Record<string, unknown> {
   return recordOf(
     parseYaml(readFileSync(path.join(repositoryRoot, 'action.yml'), 'utf8'))
   );
-}
-
-function parseExpression(source: string): Expr {
-  return new Parser(
-    new Lexer(source).lex().tokens,
-    ALL_CONTEXTS,
-    STATUS_FUNCTIONS.map((name) => ({ name, minArgs: 0, maxArgs: 0 }))
-  ).parse();
-}
-
-function childrenOf(expr: Expr): Expr[] {
-  if (expr instanceof Unary) return [expr.expr];
-  if (expr instanceof Binary) return [expr.left, expr.right];
-  if (expr instanceof Logical) return expr.args;
-  if (expr instanceof Grouping) return [expr.group];
-  if (expr instanceof IndexAccess) return [expr.expr, expr.index];
-  if (expr instanceof FunctionCall) return expr.args;
-  return [];
 }
 
 /** `steps.gate.outputs.x` (or `steps['gate']...`) as its names. */
@@ -153,7 +130,7 @@ function checkExpressions(
   const declaredOutputs = Object.keys(recordOf(readManifest()['outputs']));
   for (const source of expressions) {
     for (const [context, name, field, output] of pathsRead(
-      parseExpression(source)
+      parseExpression(source, ALL_CONTEXTS)
     )) {
       if (context !== 'steps' && context !== 'needs') continue;
       if (name === undefined) continue;
