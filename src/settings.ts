@@ -85,6 +85,16 @@ function requireText(
   return value;
 }
 
+/** true or false, as YAML and VDK's configuration spell them. */
+function switchValue(value: string, source: string): boolean {
+  const word = value.toLowerCase();
+  if (TRUE_WORDS.includes(word)) return true;
+  if (FALSE_WORDS.includes(word)) return false;
+  throw new ConfigurationError(
+    `${capitalised(source)} is ${quoted(value)}: use true or false (also accepted: ${[...TRUE_WORDS.slice(1), ...FALSE_WORDS.slice(1)].join(', ')}).`
+  );
+}
+
 function parseEnabled(readInput: InputReader, env: Environment): boolean {
   const { value, source } = fromInputOrEnv(
     readInput,
@@ -92,13 +102,7 @@ function parseEnabled(readInput: InputReader, env: Environment): boolean {
     env,
     VdkEnv.Enabled
   );
-  if (value === '') return true;
-  const word = value.toLowerCase();
-  if (TRUE_WORDS.includes(word)) return true;
-  if (FALSE_WORDS.includes(word)) return false;
-  throw new ConfigurationError(
-    `${capitalised(source)} is ${quoted(value)}: use true or false (also accepted: ${[...TRUE_WORDS.slice(1), ...FALSE_WORDS.slice(1)].join(', ')}).`
-  );
+  return value === '' ? true : switchValue(value, source);
 }
 
 /**
@@ -257,13 +261,7 @@ function parseNumber(
 }
 
 function parseSwitch(readInput: InputReader, name: string): boolean {
-  const raw = readInput(name).trim();
-  const word = raw.toLowerCase();
-  if (TRUE_WORDS.includes(word)) return true;
-  if (FALSE_WORDS.includes(word)) return false;
-  throw new ConfigurationError(
-    `Input ${name} is ${quoted(raw)}: use true or false (also accepted: ${[...TRUE_WORDS.slice(1), ...FALSE_WORDS.slice(1)].join(', ')}).`
-  );
+  return switchValue(readInput(name).trim(), `input ${name}`);
 }
 
 function parseTerminationMessagePath(
