@@ -1,39 +1,21 @@
+import {
+  afterAttempts,
+  oneLine,
+  readJsonObject,
+  statusLine,
+  textField
+} from './answer-text.js';
 import { CheckFailedError } from './errors.js';
 import { sendWithRetries, type CallSettings } from './http.js';
-
-const MAX_DETAIL_LENGTH = 300;
-
-function textField(fields: Record<string, unknown>, name: string): string {
-  const value = fields[name];
-  return typeof value === 'string' ? value.trim() : '';
-}
-
-function readJsonObject(body: string): Record<string, unknown> | null {
-  try {
-    const parsed: unknown = JSON.parse(body);
-    return typeof parsed === 'object' &&
-      parsed !== null &&
-      !Array.isArray(parsed)
-      ? (parsed as Record<string, unknown>)
-      : null;
-  } catch {
-    return null;
-  }
-}
 
 /** OAuth2's `error` and `error_description`, on one short line. */
 function oauthError(fields: Record<string, unknown> | null): string {
   if (fields === null) return '';
-  const text = [
-    textField(fields, 'error'),
-    textField(fields, 'error_description')
-  ]
-    .filter((part) => part !== '')
-    .join(': ')
-    .replace(/\s+/g, ' ');
-  return text.length > MAX_DETAIL_LENGTH
-    ? `${text.slice(0, MAX_DETAIL_LENGTH)}…`
-    : text;
+  return oneLine(
+    [textField(fields, 'error'), textField(fields, 'error_description')]
+      .filter((part) => part !== '')
+      .join(': ')
+  );
 }
 
 /**
@@ -63,13 +45,10 @@ export async function exchangeApiToken(
     body: form.toString()
   });
   const fields = readJsonObject(answer.body);
-  const tries =
-    answer.attempts === 1 ? '' : ` after ${answer.attempts} attempts`;
-  const status = `HTTP ${answer.status} ${answer.statusText}`.trim();
   const refused = (problem: string): CheckFailedError => {
     const said = oauthError(fields);
     return new CheckFailedError(
-      `The authorization server at ${authorizationUrl.href} ${problem}${tries} (${status})${said === '' ? '' : `: ${said}`}`
+      `The authorization server at ${authorizationUrl.href} ${problem}${afterAttempts(answer)} (${statusLine(answer)})${said === '' ? '' : `: ${said}`}`
     );
   };
   if (answer.status >= 400 && answer.status < 500) {

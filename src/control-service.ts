@@ -1,3 +1,9 @@
+import {
+  afterAttempts,
+  oneLine,
+  statusLine,
+  textField
+} from './answer-text.js';
 import { CheckFailedError } from './errors.js';
 import { toExecutions, type Execution } from './executions.js';
 import { sendWithRetries, type CallSettings, type HttpAnswer } from './http.js';
@@ -13,7 +19,6 @@ export interface ControlServiceQuery {
 
 const ACTIVE_STATUS_QUERY =
   'execution_status=submitted&execution_status=running';
-const MAX_DETAIL_LENGTH = 300;
 // Far above any job's recent executions; reading more would take seconds
 // past the deadline the README promises.
 const MAX_EXECUTIONS = 200_000;
@@ -32,18 +37,6 @@ export function executionsUrl(apiUrl: URL, team: string, jobName: string): URL {
   url.search = ACTIVE_STATUS_QUERY;
   url.hash = '';
   return url;
-}
-
-function oneLine(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > MAX_DETAIL_LENGTH
-    ? `${flat.slice(0, MAX_DETAIL_LENGTH)}…`
-    : flat;
-}
-
-function textField(fields: Record<string, unknown>, name: string): string {
-  const value = fields[name];
-  return typeof value === 'string' ? value.trim() : '';
 }
 
 /**
@@ -86,15 +79,12 @@ function failure(
   problem: string,
   detail = ''
 ): CheckFailedError {
-  const tries =
-    answer.attempts === 1 ? '' : ` after ${answer.attempts} attempts`;
-  const status = `HTTP ${answer.status} ${answer.statusText}`.trim();
   const redirected =
     answer.url.href === requested.href
       ? ''
       : `, redirected to ${answer.url.href}`;
   return new CheckFailedError(
-    `GET ${requested.href}: ${problem}${tries} (${status}${redirected})` +
+    `GET ${requested.href}: ${problem}${afterAttempts(answer)} (${statusLine(answer)}${redirected})` +
       (detail === '' ? '' : `: ${detail}`)
   );
 }
