@@ -2,10 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { exchangeApiToken } from './api-token.js';
 import {
   DEFAULT_HTTP_RETRIES,
-  DEFAULT_HTTP_TIMEOUT_SECONDS,
-  MAX_HTTP_RETRIES,
-  MAX_HTTP_TIMEOUT_SECONDS,
-  MAX_WAIT_TIMEOUT_SECONDS
+  DEFAULT_HTTP_TIMEOUT_SECONDS
 } from './constants.js';
 import { ConfigurationError } from './errors.js';
 import { fetchExecutions } from './control-service.js';
@@ -13,6 +10,7 @@ import { decide, type Decision } from './decision.js';
 import { describeBlocking, listActive, logVerdict } from './decision-log.js';
 import type { CallSettings } from './http.js';
 import { silentLogger, type Logger } from './logger.js';
+import { isInRange, lowerBound, RANGES, type Range } from './ranges.js';
 import { parseHttpUrl } from './settings.js';
 import { USER_AGENT } from './version.js';
 
@@ -48,29 +46,12 @@ export interface CheckResult extends Decision {
   operationId: string;
 }
 
-interface Range {
-  min: number;
-  /** The smallest value is itself excluded. */
-  aboveMin?: boolean;
-  max: number;
-  wholeNumber?: boolean;
-}
-
 /** The action's ranges, for library callers the inputs do not check. */
 function requireInRange(name: string, value: number, range: Range): void {
-  if (
-    Number.isFinite(value) &&
-    value >= range.min &&
-    !(range.aboveMin === true && value === range.min) &&
-    value <= range.max &&
-    (range.wholeNumber !== true || Number.isInteger(value))
-  ) {
-    return;
-  }
+  if (isInRange(value, range)) return;
   const kind = range.wholeNumber ? 'a whole number' : 'a number';
-  const low = range.aboveMin ? `above ${range.min}` : `from ${range.min}`;
   throw new ConfigurationError(
-    `${name} is ${String(value)}: give ${kind} ${low} and at most ${range.max}.`
+    `${name} is ${String(value)}: give ${kind} ${lowerBound(range)} and at most ${range.max}.`
   );
 }
 
@@ -107,13 +88,13 @@ export class ConcurrentExecutionChecker {
     requireInRange(
       'httpTimeoutSeconds',
       options.httpTimeoutSeconds ?? DEFAULT_HTTP_TIMEOUT_SECONDS,
-      { min: 0, aboveMin: true, max: MAX_HTTP_TIMEOUT_SECONDS }
+      RANGES.httpTimeoutSeconds
     );
-    requireInRange('httpRetries', options.httpRetries ?? DEFAULT_HTTP_RETRIES, {
-      min: 0,
-      max: MAX_HTTP_RETRIES,
-      wholeNumber: true
-    });
+    requireInRange(
+      'httpRetries',
+      options.httpRetries ?? DEFAULT_HTTP_RETRIES,
+      RANGES.httpRetries
+    );
     this.options = options;
     this.logger = options.logger ?? silentLogger;
     if (options.apiToken) this.logger.mask(options.apiToken);
@@ -142,14 +123,16 @@ export class ConcurrentExecutionChecker {
     executionId = '',
     wait: WaitOptions = { timeoutSeconds: 0, pollIntervalSeconds: 1 }
   ): Promise<CheckResult> {
-    requireInRange('timeoutSeconds', wait.timeoutSeconds, {
-      min: 0,
-      max: MAX_WAIT_TIMEOUT_SECONDS
-    });
-    requireInRange('pollIntervalSeconds', wait.pollIntervalSeconds, {
-      min: 1,
-      max: MAX_HTTP_TIMEOUT_SECONDS
-    });
+    requireInRange(
+      'timeoutSeconds',
+      wait.timeoutSeconds,
+      RANGES.waitTimeoutSeconds
+    );
+    requireInRange(
+      'pollIntervalSeconds',
+      wait.pollIntervalSeconds,
+      RANGES.pollIntervalSeconds
+    );
     const startedAt = Date.now();
     const waitMs = wait.timeoutSeconds * 1000;
     const call: CallSettings = {

@@ -3,13 +3,11 @@ import os from 'node:os';
 import {
   DEFAULT_TERMINATION_FILE_NAME,
   Input,
-  MAX_HTTP_RETRIES,
-  MAX_HTTP_TIMEOUT_SECONDS,
-  MAX_WAIT_TIMEOUT_SECONDS,
   OnError,
   VdkEnv
 } from './constants.js';
 import { ConfigurationError } from './errors.js';
+import { isInRange, lowerBound, RANGES, type Range } from './ranges.js';
 
 /** Everything the check needs, parsed and validated once. */
 export interface Settings {
@@ -226,35 +224,23 @@ function parseOnError(readInput: InputReader): OnError {
   return match;
 }
 
-interface NumberRule {
-  /** The smallest value allowed; excluded itself when `aboveMin` is set. */
-  min: number;
-  aboveMin?: boolean;
-  max: number;
-  wholeNumber?: boolean;
-  example: string;
-}
-
 function parseNumber(
   readInput: InputReader,
   name: string,
-  rule: NumberRule
+  range: Range,
+  example: string
 ): number {
   const raw = readInput(name).trim();
   const value = Number(raw);
   // Plain decimals only: Number() would also take "0x1e", "1e3" and "+5".
-  const form = rule.wholeNumber ? /^\d+$/ : /^\d+(\.\d+)?$/;
-  if (
-    !form.test(raw) ||
-    value < rule.min ||
-    (rule.aboveMin === true && value === rule.min) ||
-    value > rule.max
-  ) {
-    const kind = rule.wholeNumber ? 'a whole number' : 'a number of seconds';
-    const low = rule.aboveMin ? `above ${rule.min}` : `from ${rule.min}`;
-    const high = rule.aboveMin ? `and at most ${rule.max}` : `to ${rule.max}`;
+  const form = range.wholeNumber ? /^\d+$/ : /^\d+(\.\d+)?$/;
+  if (!form.test(raw) || !isInRange(value, range)) {
+    const kind = range.wholeNumber ? 'a whole number' : 'a number of seconds';
+    const high = range.aboveMin
+      ? `and at most ${range.max}`
+      : `to ${range.max}`;
     throw new ConfigurationError(
-      `Input ${name} is ${quoted(raw)}: give ${kind} ${low} ${high}, such as ${rule.example}.`
+      `Input ${name} is ${quoted(raw)}: give ${kind} ${lowerBound(range)} ${high}, such as ${example}.`
     );
   }
   return value;
@@ -300,28 +286,30 @@ export function readSettings(
     enabled,
     onError: parseOnError(readInput),
     terminationMessagePath: parseTerminationMessagePath(readInput, env),
-    httpTimeoutSeconds: parseNumber(readInput, Input.HttpTimeoutSeconds, {
-      min: 0,
-      aboveMin: true,
-      max: MAX_HTTP_TIMEOUT_SECONDS,
-      example: '30 or 2.5'
-    }),
-    httpRetries: parseNumber(readInput, Input.HttpRetries, {
-      min: 0,
-      max: MAX_HTTP_RETRIES,
-      wholeNumber: true,
-      example: '3'
-    }),
-    waitTimeoutSeconds: parseNumber(readInput, Input.WaitTimeoutSeconds, {
-      min: 0,
-      max: MAX_WAIT_TIMEOUT_SECONDS,
-      example: '0 (decide at once) or 600'
-    }),
-    pollIntervalSeconds: parseNumber(readInput, Input.PollIntervalSeconds, {
-      min: 1,
-      max: MAX_HTTP_TIMEOUT_SECONDS,
-      example: '15'
-    }),
+    httpTimeoutSeconds: parseNumber(
+      readInput,
+      Input.HttpTimeoutSeconds,
+      RANGES.httpTimeoutSeconds,
+      '30 or 2.5'
+    ),
+    httpRetries: parseNumber(
+      readInput,
+      Input.HttpRetries,
+      RANGES.httpRetries,
+      '3'
+    ),
+    waitTimeoutSeconds: parseNumber(
+      readInput,
+      Input.WaitTimeoutSeconds,
+      RANGES.waitTimeoutSeconds,
+      '0 (decide at once) or 600'
+    ),
+    pollIntervalSeconds: parseNumber(
+      readInput,
+      Input.PollIntervalSeconds,
+      RANGES.pollIntervalSeconds,
+      '15'
+    ),
     jobSummary: parseSwitch(readInput, Input.JobSummary)
   };
 }
