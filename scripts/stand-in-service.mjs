@@ -19,15 +19,48 @@ import { parseArgs } from 'node:util';
 
 const FIVE_MINUTES_MS = 5 * 60 * 1000;
 
-const { values } = parseArgs({
-  options: {
-    port: { type: 'string', default: '0' },
-    'job-name': { type: 'string', default: 'ingest-sales' },
-    'execution-id': { type: 'string' },
-    'ready-file': { type: 'string' }
-  },
-  strict: true
-});
+const USAGE = `Usage: node scripts/stand-in-service.mjs [options]
+
+A stand-in VDK Control Service on 127.0.0.1 with one running execution.
+
+  --port N              port to listen on; 0 (the default) picks a free one
+  --job-name NAME       the job whose executions list holds the running
+                        execution (default ingest-sales); every other job
+                        has none
+  --execution-id ID     id of that execution (default: the job name and a
+                        Unix time five minutes ago)
+  --ready-file FILE     write the base URL there once listening
+  --help                print this and exit
+
+Point api-url (or --api-url) at the URL it prints. SIGTERM or Ctrl-C stops
+it.`;
+
+/** The flags, or the usage and exit code 2 when they are wrong. */
+function parseFlags() {
+  try {
+    return parseArgs({
+      options: {
+        port: { type: 'string', default: '0' },
+        'job-name': { type: 'string', default: 'ingest-sales' },
+        'execution-id': { type: 'string' },
+        'ready-file': { type: 'string' },
+        help: { type: 'boolean', default: false }
+      },
+      strict: true
+    }).values;
+  } catch (thrown) {
+    console.error(
+      `${thrown instanceof Error ? thrown.message : String(thrown)}\n\n${USAGE}`
+    );
+    process.exit(2);
+  }
+}
+
+const values = parseFlags();
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
 
 const port = Number(values.port);
 if (!Number.isInteger(port) || port < 0 || port > 65535) {

@@ -224,3 +224,24 @@ describe('local-action with .env.example pointed at the stand-in service', () =>
     expect(printedOutputs(run.stdout)).toBeNull();
   });
 });
+
+describe('the stand-in service script', () => {
+  const script = path.join(repositoryRoot, 'scripts', 'stand-in-service.mjs');
+
+  it('lists its flags with --help', async () => {
+    const run = await runCommand(process.execPath, [script, '--help']);
+    expect(run.exitCode, describeCommand(run)).toBe(0);
+    for (const flag of ['--port', '--job-name', '--execution-id']) {
+      expect(run.stdout).toContain(flag);
+    }
+    expect(run.stdout).toContain('--ready-file');
+  });
+
+  it('names an unknown flag and shows the usage, without a stack trace', async () => {
+    const run = await runCommand(process.execPath, [script, '--prot', '8092']);
+    expect(run.exitCode, describeCommand(run)).toBe(2);
+    expect(run.stderr).toContain("Unknown option '--prot'");
+    expect(run.stderr).toContain('Usage: node scripts/stand-in-service.mjs');
+    expect(run.stderr).not.toMatch(/^\s+at /m);
+  });
+});
