@@ -1,3 +1,4 @@
+import { getProxyUrl } from '@actions/http-client/lib/proxy';
 import { ConfigurationError } from './errors.js';
 
 const PROXY_VARIABLES = [
@@ -29,4 +30,60 @@ export function normaliseProxyEnvironment(env: Environment): void {
       );
     }
   }
+}
+
+/**
+ * The passwords in the proxy variables, as written and decoded, so that they
+ * can be masked before any request: a proxy's error or a debug line must
+ * not give them away.
+ */
+export function proxyPasswords(env: Environment): string[] {
+  const passwords = new Set<string>();
+  for (const name of PROXY_VARIABLES) {
+    const value = env[name]?.trim();
+    if (!value || !URL.canParse(value)) continue;
+    const { password } = new URL(value);
+    if (password === '') continue;
+    passwords.add(password);
+    try {
+      passwords.add(decodeURIComponent(password));
+    } catch {
+      // Not valid percent-encoding: the raw form is all there is.
+    }
+  }
+  return [...passwords];
+}
+
+/** How requests to one URL travel. */
+export interface Route {
+  throughProxy: boolean;
+  /** For the log, after "go": never the proxy's credentials. */
+  description: string;
+}
+
+/**
+ * How a request to `url` travels: through which proxy (its address only)
+ * and from which variable, or directly. It asks the HTTP client's own proxy
+ * rules, no_proxy included, so that the log says what the client does.
+ */
+export function routeTo(url: URL, env: Environment): Route {
+  const proxy = getProxyUrl(url);
+  const [lower, upper] =
+    url.protocol === 'https:'
+      ? ['https_proxy', 'HTTPS_PROXY']
+      : ['http_proxy', 'HTTP_PROXY'];
+  if (proxy !== undefined) {
+    const variable = env[lower] ? lower : upper;
+    return {
+      throughProxy: true,
+      description: `through the proxy ${proxy.protocol}//${proxy.host} (${variable})`
+    };
+  }
+  return {
+    throughProxy: false,
+    description:
+      env[lower] || env[upper]
+        ? 'directly (no_proxy or a loopback address)'
+        : `directly (no ${lower} or ${upper})`
+  };
 }

@@ -2,7 +2,11 @@ import { ConcurrentExecutionChecker, type CheckResult } from './checker.js';
 import { OnError, Reason } from './constants.js';
 import { CheckFailedError, describeError } from './errors.js';
 import type { Logger } from './logger.js';
-import { normaliseProxyEnvironment } from './proxy-environment.js';
+import {
+  normaliseProxyEnvironment,
+  proxyPasswords,
+  routeTo
+} from './proxy-environment.js';
 import type { Settings } from './settings.js';
 import { skippedMessage, writeWholeFile } from './termination-message.js';
 import { ACTION_VERSION } from './version.js';
@@ -72,6 +76,24 @@ function warnAboutUnlistedId(
  * behaviour the action and the command line share. Throws
  * CheckFailedStopError when the check failed and on-error is fail.
  */
+/**
+ * Says how the requests travel. Through a proxy is worth a line of the log
+ * behind a corporate proxy; directly is a detail.
+ */
+function logRoutes(settings: Settings, logger: Logger): void {
+  const targets: [string, URL | null][] = [
+    ['Control Service', settings.apiUrl],
+    ['API-token login', settings.apiTokenAuthorizationUrl]
+  ];
+  for (const [what, url] of targets) {
+    if (url === null) continue;
+    const route = routeTo(url, process.env);
+    const line = `Requests to the ${what} go ${route.description}.`;
+    if (route.throughProxy) logger.info(line);
+    else logger.debug(line);
+  }
+}
+
 export async function runCheck(
   settings: Settings,
   logger: Logger
@@ -89,12 +111,14 @@ export async function runCheck(
     };
   }
   normaliseProxyEnvironment(process.env);
+  for (const password of proxyPasswords(process.env)) logger.mask(password);
   const who = settings.executionId
     ? `this execution: ${JSON.stringify(settings.executionId)}`
     : 'no execution-id given';
   logger.info(
     `Checking data job ${JSON.stringify(settings.jobName)} of team ${JSON.stringify(settings.team)} at ${settings.apiUrl.href} (${who}).`
   );
+  logRoutes(settings, logger);
   const checker = new ConcurrentExecutionChecker(settings.apiUrl, {
     apiToken: settings.apiToken,
     apiTokenAuthorizationUrl: settings.apiTokenAuthorizationUrl,

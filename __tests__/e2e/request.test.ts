@@ -1,4 +1,6 @@
 import { afterAll, describe, test } from 'vitest';
+import { ForwardProxy } from '../support/forward-proxy.js';
+import { localNonLoopbackHostName } from '../support/local-host-name.js';
 import {
   nodeBinaries,
   removeRunDirectories,
@@ -333,6 +335,61 @@ describe.each(nodeBinaries())('request on $label', (node) => {
           'authorization'
         );
         expect(run.masks).toEqual([]);
+      });
+    });
+  });
+  describe.concurrent('a proxy that wants credentials', () => {
+    const PROXY_USER = 'deploy';
+    const PROXY_PASSWORD = 'pr0xy-s3cret-7d41';
+
+    test('http_proxy credentials reach the proxy only, masked, with no warning on standard error', async ({
+      expect
+    }) => {
+      const hostName = localNonLoopbackHostName();
+      await withStandIn({ responses: [executionList([])] }, async (service) => {
+        const proxy = await ForwardProxy.start();
+        try {
+          proxy.allow(hostName, service.port);
+          const proxyUrl = new URL(proxy.url);
+          proxyUrl.username = PROXY_USER;
+          proxyUrl.password = PROXY_PASSWORD;
+          const run = await runAction({
+            node,
+            inputs: checkInputs(service, {
+              'api-url': service.urlFor(hostName)
+            }),
+            env: { http_proxy: proxyUrl.href }
+          });
+          expect(run.exitCode, describeRun(run)).toBe(0);
+          expect(run.outputs).toEqual(wentAhead());
+          const basic = Buffer.from(`${PROXY_USER}:${PROXY_PASSWORD}`).toString(
+            'base64'
+          );
+          expect(proxy.requests).toEqual([
+            {
+              method: 'CONNECT',
+              target: `${hostName}:${String(service.port)}`,
+              forwarded: true,
+              proxyAuthorization: `Basic ${basic}`
+            }
+          ]);
+          expect(service.requests).toHaveLength(1);
+          expect(service.requests[0]!.headers).not.toHaveProperty(
+            'proxy-authorization'
+          );
+          // Masked before the request, and never printed in the clear.
+          expect(run.masks).toContain(PROXY_PASSWORD);
+          expect(linesRevealing(run, PROXY_PASSWORD)).toEqual([]);
+          // The log says which proxy, without its credentials.
+          expect(run.stdout).toContain(
+            `Requests to the Control Service go through the proxy http://${proxyUrl.host} (http_proxy).`
+          );
+          // Node's Buffer() deprecation warning, from the tunnel library
+          // before it was patched, would land in the job log.
+          expect(run.stderr).not.toContain('DeprecationWarning');
+        } finally {
+          await proxy.close();
+        }
       });
     });
   });

@@ -5,6 +5,13 @@ import type { Duplex } from 'node:stream';
 
 const LOOPBACK_ADDRESS = '127.0.0.1';
 
+function withoutProxyCredentials(
+  headers: http.IncomingHttpHeaders
+): http.IncomingHttpHeaders {
+  const { 'proxy-authorization': _credentials, ...rest } = headers;
+  return rest;
+}
+
 /** One request the proxy received, as the client addressed it. */
 export interface ProxiedRequest {
   /** CONNECT for a tunnel, otherwise the method of an absolute-form request. */
@@ -13,6 +20,8 @@ export interface ProxiedRequest {
   target: string;
   /** Whether the target was registered and the proxy passed it on. */
   forwarded: boolean;
+  /** The Proxy-Authorization header, when the client sent one. */
+  proxyAuthorization?: string;
 }
 
 /**
@@ -85,8 +94,18 @@ export class ForwardProxy {
     return Number.isInteger(port) && port > 0 && port < 65536 ? port : null;
   }
 
-  private record(method: string, target: string, forwarded: boolean): void {
-    this.requests.push({ method, target, forwarded });
+  private record(
+    request: http.IncomingMessage,
+    target: string,
+    forwarded: boolean
+  ): void {
+    const proxyAuthorization = request.headers['proxy-authorization'];
+    this.requests.push({
+      method: request.method ?? '',
+      target,
+      forwarded,
+      ...(proxyAuthorization === undefined ? {} : { proxyAuthorization })
+    });
   }
 
   private tunnel(
@@ -97,7 +116,7 @@ export class ForwardProxy {
     // Already tracked: the server saw it as a connection first.
     const target = (request.url ?? '').toLowerCase();
     const port = this.portFor(target);
-    this.record('CONNECT', target, port !== null);
+    this.record(request, target, port !== null);
     if (port === null || this.closed) {
       clientSocket.end(
         'HTTP/1.1 403 Forbidden\r\ncontent-length: 0\r\nconnection: close\r\n\r\n'
@@ -137,14 +156,14 @@ export class ForwardProxy {
       // An origin-form request ("/path") is not meant for a proxy.
     }
     if (targetUrl === null || targetUrl.protocol !== 'http:') {
-      this.record(request.method ?? '', request.url ?? '', false);
+      this.record(request, request.url ?? '', false);
       response.writeHead(400, { 'content-type': 'text/plain' });
       response.end('This proxy takes CONNECT or absolute http:// requests.');
       return;
     }
     const target = `${targetUrl.hostname.toLowerCase()}:${targetUrl.port || '80'}`;
     const port = this.portFor(target);
-    this.record(request.method ?? '', target, port !== null);
+    this.record(request, target, port !== null);
     if (port === null) {
       response.writeHead(403, { 'content-type': 'text/plain' });
       response.end(`This proxy does not forward to ${target}.`);
@@ -156,8 +175,9 @@ export class ForwardProxy {
         port,
         method: request.method,
         path: `${targetUrl.pathname}${targetUrl.search}`,
-        // The Host header still names the target, as a real proxy keeps it.
-        headers: request.headers,
+        // The Host header still names the target, as a real proxy keeps it;
+        // the proxy's own credentials stop here.
+        headers: withoutProxyCredentials(request.headers),
         agent: false
       },
       (answer) => {

@@ -1,6 +1,19 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigurationError } from '../../src/errors.js';
-import { normaliseProxyEnvironment } from '../../src/proxy-environment.js';
+import {
+  normaliseProxyEnvironment,
+  proxyPasswords,
+  routeTo
+} from '../../src/proxy-environment.js';
+
+const PROXY_NAMES = [
+  'https_proxy',
+  'HTTPS_PROXY',
+  'http_proxy',
+  'HTTP_PROXY',
+  'no_proxy',
+  'NO_PROXY'
+];
 
 describe('normaliseProxyEnvironment', () => {
   it('reads a proxy without a scheme as an http proxy', () => {
@@ -24,5 +37,87 @@ describe('normaliseProxyEnvironment', () => {
     expect(() =>
       normaliseProxyEnvironment({ HTTPS_PROXY: 'socks5://127.0.0.1:1080' })
     ).toThrow(/HTTPS_PROXY.*socks5/);
+  });
+});
+
+describe('proxyPasswords', () => {
+  it('finds each password, as written and decoded, once', () => {
+    expect(
+      proxyPasswords({
+        https_proxy: 'http://deploy:p%40ss%2Fword@proxy.corp:3128',
+        HTTPS_PROXY: 'http://other:p%40ss%2Fword@proxy.corp:3128',
+        http_proxy: 'http://user-only@proxy.corp:3128',
+        HTTP_PROXY: 'http://proxy.corp:3128'
+      })
+    ).toEqual(['p%40ss%2Fword', 'p@ss/word']);
+  });
+
+  it('skips values that are not URLs and broken percent-encoding', () => {
+    expect(
+      proxyPasswords({
+        https_proxy: 'not a url',
+        http_proxy: 'http://deploy:100%zz@proxy.corp:3128'
+      })
+    ).toEqual(['100%zz']);
+  });
+});
+
+describe('routeTo', () => {
+  // The HTTP client reads the proxy variables from process.env itself.
+  const saved = new Map(PROXY_NAMES.map((name) => [name, process.env[name]]));
+  afterEach(() => {
+    for (const [name, value] of saved) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  });
+  function setProxyVariables(values: Record<string, string>): void {
+    for (const name of PROXY_NAMES) delete process.env[name];
+    Object.assign(process.env, values);
+  }
+
+  it('names the proxy and its variable, without the credentials', () => {
+    setProxyVariables({
+      HTTPS_PROXY: 'http://deploy:s3cret@proxy.corp:3128'
+    });
+    expect(routeTo(new URL('https://vdk.example.com/'), process.env)).toEqual({
+      throughProxy: true,
+      description: 'through the proxy http://proxy.corp:3128 (HTTPS_PROXY)'
+    });
+  });
+
+  it('prefers the lower-case variable, as the HTTP client does', () => {
+    setProxyVariables({
+      http_proxy: 'http://lower.corp:3128',
+      HTTP_PROXY: 'http://upper.corp:3128'
+    });
+    expect(
+      routeTo(new URL('http://vdk.example.com/'), process.env).description
+    ).toBe('through the proxy http://lower.corp:3128 (http_proxy)');
+  });
+
+  it('goes directly for a host in no_proxy or a loopback address', () => {
+    setProxyVariables({
+      https_proxy: 'http://proxy.corp:3128',
+      no_proxy: 'vdk.example.com'
+    });
+    const direct = {
+      throughProxy: false,
+      description: 'directly (no_proxy or a loopback address)'
+    };
+    expect(routeTo(new URL('https://vdk.example.com/'), process.env)).toEqual(
+      direct
+    );
+    expect(routeTo(new URL('https://127.0.0.1:8443/'), process.env)).toEqual(
+      direct
+    );
+  });
+
+  it('goes directly when no variable names a proxy for the scheme', () => {
+    setProxyVariables({ https_proxy: 'http://proxy.corp:3128' });
+    expect(routeTo(new URL('http://vdk.example.com/'), process.env)).toEqual({
+      throughProxy: false,
+      description: 'directly (no http_proxy or HTTP_PROXY)'
+    });
   });
 });
