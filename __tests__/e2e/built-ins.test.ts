@@ -1,13 +1,16 @@
+import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, test } from 'vitest';
 import { ForwardProxy } from '../support/forward-proxy.js';
 import { localNonLoopbackHostName } from '../support/local-host-name.js';
 import {
   nodeBinaries,
   removeRunDirectories,
+  repositoryRoot,
   runAction,
   type ActionRun,
   type NodeBinary
@@ -45,7 +48,7 @@ process.on('exit', () => {
 `;
 
 /** Built-ins a plain-http run without a proxy has no use for. */
-const DEFERRED = ['https', 'tls', '_tls_wrap', 'child_process'];
+const DEFERRED = ['https', 'tls', 'child_process'];
 
 let probeDirectory = '';
 let certificates: TestCertificates | undefined;
@@ -73,26 +76,10 @@ interface ProbedRun {
   builtIns: string[];
 }
 
-/** Runs the action with the probe preloaded; returns what Node loaded. */
-async function runProbed(
-  node: NodeBinary,
-  inputs: Record<string, string>,
-  env: Record<string, string> = {}
-): Promise<ProbedRun> {
-  const probeFile = path.join(
-    probeDirectory,
-    `loaded-${String(process.hrtime.bigint())}-${String(Math.random())}.json`
-  );
-  const probeUrl = pathToFileURL(path.join(probeDirectory, 'probe.mjs'));
-  const run = await runAction({
-    node,
-    inputs,
-    env: {
-      ...env,
-      NODE_OPTIONS: `--import=${probeUrl.href}`,
-      BUILT_INS_PROBE_FILE: probeFile
-    }
-  });
+const runFile = promisify(execFile);
+
+/** Built-in modules the probe recorded in `probeFile`. */
+async function readProbe(probeFile: string): Promise<string[]> {
   const recorded: unknown = JSON.parse(await fs.readFile(probeFile, 'utf8'));
   if (
     !Array.isArray(recorded) ||
@@ -100,7 +87,41 @@ async function runProbed(
   ) {
     throw new Error(`The probe wrote ${JSON.stringify(recorded)}.`);
   }
-  return { run, builtIns: recorded };
+  return recorded;
+}
+
+/** A fresh file for the probe to write, and the NODE_OPTIONS that load it. */
+function probeEnvironment(): {
+  probeFile: string;
+  env: Record<string, string>;
+} {
+  const probeFile = path.join(
+    probeDirectory,
+    `loaded-${String(process.hrtime.bigint())}-${String(Math.random())}.json`
+  );
+  const probeUrl = pathToFileURL(path.join(probeDirectory, 'probe.mjs'));
+  return {
+    probeFile,
+    env: {
+      NODE_OPTIONS: `--import=${probeUrl.href}`,
+      BUILT_INS_PROBE_FILE: probeFile
+    }
+  };
+}
+
+/** Runs the action with the probe preloaded; returns what Node loaded. */
+async function runProbed(
+  node: NodeBinary,
+  inputs: Record<string, string>,
+  env: Record<string, string> = {}
+): Promise<ProbedRun> {
+  const probe = probeEnvironment();
+  const run = await runAction({
+    node,
+    inputs,
+    env: { ...env, ...probe.env }
+  });
+  return { run, builtIns: await readProbe(probe.probeFile) };
 }
 
 function requireCertificates(): TestCertificates {
@@ -144,7 +165,7 @@ describe.each(nodeBinaries())('built-ins loaded on $label', (node) => {
     );
   });
 
-  test('a request through https_proxy loads the tunnel on demand and decides', async ({
+  test('a request through https_proxy goes through a CONNECT tunnel and decides', async ({
     expect
   }) => {
     const ca = requireCertificates();
@@ -181,5 +202,31 @@ describe.each(nodeBinaries())('built-ins loaded on $label', (node) => {
         }
       }
     );
+  });
+
+  test('the command line, plain http without a proxy, loads no https, tls or child_process', async ({
+    expect
+  }) => {
+    await withStandIn({ responses: [executionList([])] }, async (service) => {
+      const probe = probeEnvironment();
+      const cli = path.join(repositoryRoot, 'dist', 'cli', 'index.js');
+      const { stdout } = await runFile(
+        node.path,
+        [
+          cli,
+          '--job-name',
+          'ingest-sales',
+          '--team',
+          'sales',
+          '--api-url',
+          service.baseUrl
+        ],
+        { env: probe.env }
+      );
+      expect(stdout).toBe('go ahead (no-other-execution)\n');
+      const builtIns = await readProbe(probe.probeFile);
+      expect(builtIns).toContain('http');
+      for (const name of DEFERRED) expect(builtIns).not.toContain(name);
+    });
   });
 });
