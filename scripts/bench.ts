@@ -29,6 +29,11 @@ import {
 } from '../__tests__/support/run-action.js';
 import { JOB_NAME, TEAM } from '../__tests__/support/scenario.js';
 import {
+  createTestCertificates,
+  removeTestCertificates,
+  type TestCertificates
+} from '../__tests__/support/test-ca.js';
+import {
   buildExecution,
   jsonResponse,
   StandInControlService,
@@ -756,10 +761,13 @@ interface NodeResults {
   floor: Stats;
   libraryFloor: Stats;
   action: Stats;
+  /** The action against the same list over https, from a private CA. */
+  actionOverHttps: Stats;
   bareRss: Stats;
   floorRss: Stats;
   libraryFloorRss: Stats;
   actionRss: Stats;
+  actionOverHttpsRss: Stats;
   longListAction: Stats;
   typicalActionForLongList: Stats;
   diagnostics: { label: string; time: Stats; rss: Stats }[];
@@ -902,11 +910,33 @@ async function main(): Promise<void> {
       ])
     )
   });
+  // The same typical list over https, with a certificate from a test CA
+  // that only the action's NODE_EXTRA_CA_CERTS trusts.
+  const certificates = await createTestCertificates('localhost');
+  const httpsService = await StandInControlService.start({
+    handler: stubHandler(
+      new Map([[executionsPath(JOB_NAME), JSON.stringify(typical.list)]])
+    ),
+    tls: {
+      key: certificates.serverKeyPem,
+      cert: certificates.serverCertificatePem
+    }
+  });
   try {
-    await runBench(scratch, service, typical, long, longBody, waiting);
+    await runBench(
+      scratch,
+      service,
+      { service: httpsService, certificates },
+      typical,
+      long,
+      longBody,
+      waiting
+    );
   } finally {
     for (const child of running) child.kill('SIGKILL');
     await service.close();
+    await httpsService.close();
+    await removeTestCertificates(certificates);
     await removeRunDirectories();
     await fs.rm(scratch, { recursive: true, force: true });
   }
@@ -918,6 +948,7 @@ async function main(): Promise<void> {
 async function runBench(
   scratch: string,
   service: StandInControlService,
+  secure: { service: StandInControlService; certificates: TestCertificates },
   typical: { thisRunId: string },
   long: { thisRunId: string },
   longBody: string,
@@ -994,11 +1025,30 @@ async function runBench(
       label: 'library floor',
       args: [libraryFloorFile]
     };
+    const httpsSpec = actionSpec(
+      'action, https',
+      node,
+      actionEntryPoint,
+      directories,
+      {
+        ...typicalInputs,
+        'api-url': secure.service.baseUrl
+      }
+    );
+    const actionOverHttps: ProcessSpec = {
+      ...httpsSpec,
+      env: {
+        ...httpsSpec.env,
+        NODE_EXTRA_CA_CERTS: secure.certificates.caCertificatePath
+      }
+    };
     // Each command does its work before it is timed.
-    requireOutputs(action.label, await outputsOf(action), {
-      skipped: 'false',
-      reason: 'no-other-execution'
-    });
+    for (const spec of [action, actionOverHttps]) {
+      requireOutputs(spec.label, await outputsOf(spec), {
+        skipped: 'false',
+        reason: 'no-other-execution'
+      });
+    }
     for (const spec of [floor, libraryFloor]) {
       const length = (await outputsOf(spec))['answer-length'];
       if (length === undefined || !(Number(length) > 0)) {
@@ -1006,12 +1056,17 @@ async function runBench(
       }
     }
     const timesBefore = cpuTimes();
-    const [bareTimes, floorTimes, libraryFloorTimes, actionTimes] =
-      await alternate(
-        [bare, floor, libraryFloor, action],
-        WARM_UP_ROUNDS,
-        MEASURED_ROUNDS
-      );
+    const [
+      bareTimes,
+      floorTimes,
+      libraryFloorTimes,
+      actionTimes,
+      actionOverHttpsTimes
+    ] = await alternate(
+      [bare, floor, libraryFloor, action, actionOverHttps],
+      WARM_UP_ROUNDS,
+      MEASURED_ROUNDS
+    );
     const machineBusy = busyShare(timesBefore, cpuTimes());
     const importSpecs = importOnly.map((module): ProcessSpec => ({
       ...action,
@@ -1076,12 +1131,16 @@ async function runBench(
       floor: stats(floorTimes ?? []),
       libraryFloor: stats(libraryFloorTimes ?? []),
       action: stats(actionTimes ?? []),
+      actionOverHttps: stats(actionOverHttpsTimes ?? []),
       bareRss: stats(await peakRss(bare, rssMethod, scratch, RSS_RUNS)),
       floorRss: stats(await peakRss(floor, rssMethod, scratch, RSS_RUNS)),
       libraryFloorRss: stats(
         await peakRss(libraryFloor, rssMethod, scratch, RSS_RUNS)
       ),
       actionRss: stats(await peakRss(action, rssMethod, scratch, RSS_RUNS)),
+      actionOverHttpsRss: stats(
+        await peakRss(actionOverHttps, rssMethod, scratch, RSS_RUNS)
+      ),
       longListAction: stats(longTimes ?? []),
       typicalActionForLongList: stats(typicalForLong ?? []),
       diagnostics,
@@ -1257,7 +1316,7 @@ async function writeReport(input: ReportInput): Promise<void> {
 
   report.heading('Start-up: whole processes');
   report.note(
-    `Each round runs bare \`node -e 0\`, the floor, the library floor and the action once, in turn, each round starting with the next one; ${WARM_UP_ROUNDS} warm-up rounds are dropped, then the medians of ${MEASURED_ROUNDS} rounds are kept. Time runs from \`spawn\` to the close of the process's output. The floor is an ES module (as \`dist/index.js\` is) doing one GET to the stub with \`node:http\` and appending one line to \`GITHUB_OUTPUT\`: the least the action must do. It loads \`node:http\` through \`createRequire\`, as the ncc bundle loads built-ins: under Node 24 an ES \`import\` of \`node:http\` evaluates its lazy \`WebSocket\` getters, which load Node's internal undici (about +20 ms and +12 MiB here); the same holds for \`node:tls\` (\`rootCertificates\`) and \`node:crypto\` (\`webcrypto\`). The library floor is the least an action built on \`@actions/core\` and \`@actions/http-client\` (the two packages this one must use) can do: one GET with \`HttpClient\` and one \`core.setOutput\`, bundled with ncc as the action is, with the same stand-ins and patch. The environment is built from nothing, as the runner's is, so variables of this shell such as \`NODE_EXTRA_CA_CERTS\` (which makes Node 20 read a CA file at start-up) stay out. The action is \`dist/index.js\` with the environment the runner gives it (\`INPUT_*\` for every input of action.yml, defaults included, so the job summary is written), deciding to go ahead on a list of two executions.`
+    `Each round runs bare \`node -e 0\`, the floor, the library floor, the action and the action over https once, in turn, each round starting with the next one; ${WARM_UP_ROUNDS} warm-up rounds are dropped, then the medians of ${MEASURED_ROUNDS} rounds are kept. Time runs from \`spawn\` to the close of the process's output. The floor is an ES module (as \`dist/index.js\` is) doing one GET to the stub with \`node:http\` and appending one line to \`GITHUB_OUTPUT\`: the least the action must do. It loads \`node:http\` through \`createRequire\`, as the ncc bundle loads built-ins: under Node 24 an ES \`import\` of \`node:http\` evaluates its lazy \`WebSocket\` getters, which load Node's internal undici (about +20 ms and +12 MiB here); the same holds for \`node:tls\` (\`rootCertificates\`) and \`node:crypto\` (\`webcrypto\`). The library floor is the least an action built on \`@actions/core\` and \`@actions/http-client\` (the two packages this one must use) can do: one GET with \`HttpClient\` and one \`core.setOutput\`, bundled with ncc as the action is, with the same stand-ins and patch. The environment is built from nothing, as the runner's is, so variables of this shell such as \`NODE_EXTRA_CA_CERTS\` (which makes Node 20 read a CA file at start-up) stay out. The action is \`dist/index.js\` with the environment the runner gives it (\`INPUT_*\` for every input of action.yml, defaults included, so the job summary is written), deciding to go ahead on a list of two executions. "Action, https" is the same against the same list served over https with a certificate from a test CA, which \`NODE_EXTRA_CA_CERTS\` names: it loads \`https\` and \`tls\`, which a plain-http run leaves out. The targets are judged on the plain-http rows, the case the floors measure.`
   );
   const startRows: string[][] = [];
   for (const result of results) {
@@ -1265,7 +1324,8 @@ async function writeReport(input: ReportInput): Promise<void> {
       ['bare node', result.bare, result.bareRss],
       ['floor', result.floor, result.floorRss],
       ['library floor', result.libraryFloor, result.libraryFloorRss],
-      ['action', result.action, result.actionRss]
+      ['action', result.action, result.actionRss],
+      ['action, https', result.actionOverHttps, result.actionOverHttpsRss]
     ] as const) {
       startRows.push([
         result.node.label,
@@ -1455,6 +1515,9 @@ function verdictLines(result: NodeResults): string[] {
       `- A ${target}× target leaves ${ms((target - libraryFloorRatio) * bare)} above the library floor for the action's own work; it takes ${ms(result.action.median - result.libraryFloor.median)}.`
     );
   }
+  lines.push(
+    `- Over https (private CA) the action takes ${ms(result.actionOverHttps.median)}, ${ratio(result.actionOverHttps.median / bare)} bare node, and peaks at ${mib(result.actionOverHttpsRss.median)} (${mib(result.actionOverHttpsRss.median - result.actionRss.median)} more than over http), for loading https and tls, reading the CA file and the TLS handshake${result.actionOverHttpsRss.median / 1024 > TARGET.peakRssMiB ? `; that takes it over the ${TARGET.peakRssMiB} MiB target` : ''}.`
+  );
   if (builtins !== undefined && withDeferred !== undefined) {
     lines.push(
       `- Requiring the built-ins a plain-http run loads (${result.builtinNames.join(', ')}) costs ${over(builtins)} over bare node and peaks at ${mib(builtins.rss.median)}; adding ${DEFERRED_BUILTINS.join(', ')}, as the published packages would, costs ${over(withDeferred)} and peaks at ${mib(withDeferred.rss.median)}.`
