@@ -80,13 +80,52 @@ const TLS_PROBLEM = /CERT|SELF_SIGNED|UNABLE_TO_|ERR_TLS|ERR_SSL|EPROTO/;
 // What the tunnel library says when a proxy answers CONNECT with a status.
 const TUNNEL_REFUSED =
   /tunneling socket could not be established, statusCode=(\d+)/;
+// What it says when the connection to the proxy itself fails. It keeps only
+// the cause's message, not its code.
+const TUNNEL_FAILED = /tunneling socket could not be established, cause=(.*)/;
+// OpenSSL's words for certificate problems, with the code Node gives each;
+// longer phrases first, where one begins with another.
+const CERTIFICATE_PROBLEMS: readonly (readonly [string, string])[] = [
+  ['unable to verify the first certificate', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE'],
+  ['self-signed certificate in certificate chain', 'SELF_SIGNED_CERT_IN_CHAIN'],
+  ['self signed certificate in certificate chain', 'SELF_SIGNED_CERT_IN_CHAIN'],
+  ['self-signed certificate', 'DEPTH_ZERO_SELF_SIGNED_CERT'],
+  ['self signed certificate', 'DEPTH_ZERO_SELF_SIGNED_CERT'],
+  [
+    'unable to get local issuer certificate',
+    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY'
+  ],
+  ['unable to get issuer certificate', 'UNABLE_TO_GET_ISSUER_CERT'],
+  ['certificate has expired', 'CERT_HAS_EXPIRED'],
+  [
+    "Hostname/IP does not match certificate's altnames",
+    'ERR_TLS_CERT_ALTNAME_INVALID'
+  ]
+];
 
-function trustHint(code: string): string {
+function trustHint(code: string, whose: 'server' | 'proxy'): string {
   if (!UNTRUSTED_CHAIN.has(code)) return '';
   const extra = process.env['NODE_EXTRA_CA_CERTS'];
   return extra
     ? `; NODE_EXTRA_CA_CERTS is ${JSON.stringify(extra)}, which did not make the certificate trusted: check that it holds the authority that signed it`
-    : `; if the server's certificate comes from a private certificate authority, set NODE_EXTRA_CA_CERTS to that authority's PEM file`;
+    : `; if the ${whose}'s certificate comes from a private certificate authority, set NODE_EXTRA_CA_CERTS to that authority's PEM file`;
+}
+
+/**
+ * The failure to open TLS to an https proxy, named as such, or null when
+ * `message` says something else. A certificate does not change on a retry.
+ */
+function proxyTlsError(message: string): AttemptError | null {
+  const cause = TUNNEL_FAILED.exec(message)?.[1];
+  if (cause === undefined) return null;
+  const code = CERTIFICATE_PROBLEMS.find(([words]) =>
+    cause.startsWith(words)
+  )?.[1];
+  if (code === undefined) return null;
+  return new AttemptError(
+    `the TLS connection to the proxy failed: ${cause} (${code})${trustHint(code, 'proxy')}`,
+    false
+  );
 }
 
 /**
@@ -108,8 +147,10 @@ function attemptError(thrown: unknown): AttemptError {
       status >= 500
     );
   }
+  const proxyTls = proxyTlsError(message);
+  if (proxyTls) return proxyTls;
   if (TLS_PROBLEM.test(code)) {
-    return new AttemptError(`${named}${trustHint(code)}`, false);
+    return new AttemptError(`${named}${trustHint(code, 'server')}`, false);
   }
   return new AttemptError(named, !code.startsWith('ERR_INVALID'));
 }

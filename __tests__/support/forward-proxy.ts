@@ -1,4 +1,5 @@
 import http from 'node:http';
+import https from 'node:https';
 import net from 'node:net';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -36,11 +37,22 @@ export class ForwardProxy {
   private readonly sockets = new Set<Duplex>();
   private closed = false;
 
-  private constructor(private readonly server: http.Server) {}
+  private constructor(
+    private readonly server: http.Server,
+    private readonly scheme: 'http' | 'https'
+  ) {}
 
-  static async start(): Promise<ForwardProxy> {
-    const server = http.createServer();
-    const proxy = new ForwardProxy(server);
+  /**
+   * With `tls`, the proxy itself speaks https with that key and certificate
+   * (PEM), as some corporate proxies do.
+   */
+  static async start(
+    options: { tls?: { key: string; cert: string } } = {}
+  ): Promise<ForwardProxy> {
+    const server = options.tls
+      ? https.createServer({ key: options.tls.key, cert: options.tls.cert })
+      : http.createServer();
+    const proxy = new ForwardProxy(server, options.tls ? 'https' : 'http');
     server.on('connection', (socket: Socket) => proxy.track(socket));
     server.on('connect', (request, clientSocket: Duplex, head: Buffer) =>
       proxy.tunnel(request, clientSocket, head)
@@ -58,10 +70,10 @@ export class ForwardProxy {
     return proxy;
   }
 
-  /** http://127.0.0.1:<port>, the value for http_proxy or https_proxy. */
+  /** http(s)://127.0.0.1:<port>, the value for http_proxy or https_proxy. */
   get url(): string {
     const address = this.server.address() as AddressInfo;
-    return `http://${LOOPBACK_ADDRESS}:${address.port}`;
+    return `${this.scheme}://${LOOPBACK_ADDRESS}:${address.port}`;
   }
 
   /** Lets requests for `hostName:port` through, to 127.0.0.1:port. */

@@ -1,0 +1,131 @@
+// A proxy that itself speaks https, as some corporate proxies do: the
+// client then opens TLS to the proxy before it asks for a tunnel, and a
+// certificate from a private CA fails there, not at the Control Service.
+import { afterAll, beforeAll, describe, test } from 'vitest';
+import { ForwardProxy } from '../support/forward-proxy.js';
+import { localNonLoopbackHostName } from '../support/local-host-name.js';
+import {
+  nodeBinaries,
+  removeRunDirectories,
+  runAction,
+  type ActionRun,
+  type NodeBinary
+} from '../support/run-action.js';
+import {
+  checkInputs,
+  describeRun,
+  wentAhead,
+  withStandIn
+} from '../support/scenario.js';
+import { executionList } from '../support/stand-in-control-service.js';
+import {
+  createTestCertificates,
+  removeTestCertificates,
+  type TestCertificates
+} from '../support/test-ca.js';
+
+let certificates: TestCertificates | undefined;
+let hostName = '';
+
+beforeAll(async () => {
+  hostName = localNonLoopbackHostName();
+  certificates = await createTestCertificates(hostName);
+});
+
+afterAll(async () => {
+  await removeRunDirectories();
+  if (certificates) await removeTestCertificates(certificates);
+});
+
+function requireCertificates(): TestCertificates {
+  if (!certificates) throw new Error('The test CA was not created.');
+  return certificates;
+}
+
+interface ProxiedRun {
+  run: ActionRun;
+  proxy: ForwardProxy;
+  proxyUrl: string;
+  serviceRequests: number;
+  servicePort: number;
+}
+
+/**
+ * One check of an http Control Service, reached as `hostName`, through an
+ * https proxy whose certificate comes from the test CA.
+ */
+async function runThroughHttpsProxy(
+  node: NodeBinary,
+  env: Record<string, string>
+): Promise<ProxiedRun> {
+  const ca = requireCertificates();
+  return withStandIn({ responses: [executionList([])] }, async (service) => {
+    const proxy = await ForwardProxy.start({
+      tls: { key: ca.serverKeyPem, cert: ca.serverCertificatePem }
+    });
+    try {
+      proxy.allow(hostName, service.port);
+      const run = await runAction({
+        node,
+        inputs: checkInputs(service, {
+          'api-url': service.urlFor(hostName),
+          'http-retries': '2'
+        }),
+        env: { http_proxy: proxy.url, ...env }
+      });
+      return {
+        run,
+        proxy,
+        proxyUrl: proxy.url,
+        serviceRequests: service.requests.length,
+        servicePort: service.port
+      };
+    } finally {
+      await proxy.close();
+    }
+  });
+}
+
+describe.each(nodeBinaries())('an https proxy on $label', (node) => {
+  describe.concurrent('with a certificate from a private CA', () => {
+    test('NODE_EXTRA_CA_CERTS names the CA: the tunnel opens and the check decides', async ({
+      expect
+    }) => {
+      const { run, proxy, proxyUrl, serviceRequests, servicePort } =
+        await runThroughHttpsProxy(node, {
+          NODE_EXTRA_CA_CERTS: requireCertificates().caCertificatePath
+        });
+      expect(run.exitCode, describeRun(run)).toBe(0);
+      expect(run.outputs).toEqual(wentAhead());
+      expect(proxyUrl).toMatch(/^https:/);
+      expect(proxy.requests).toEqual([
+        {
+          method: 'CONNECT',
+          target: `${hostName}:${String(servicePort)}`,
+          forwarded: true
+        }
+      ]);
+      expect(serviceRequests).toBe(1);
+    });
+
+    test('NODE_EXTRA_CA_CERTS unset: the proxy is named with the TLS error and the hint, one attempt', async ({
+      expect
+    }) => {
+      const { run, proxy, serviceRequests } = await runThroughHttpsProxy(
+        node,
+        {}
+      );
+      expect(run.exitCode, describeRun(run)).toBe(0);
+      expect(run.outputs['reason']).toBe('check-failed');
+      expect(run.warnings).toHaveLength(1);
+      const warning = run.warnings[0] ?? '';
+      expect(warning).toContain('proxy');
+      expect(warning).toContain('UNABLE_TO_VERIFY_LEAF_SIGNATURE');
+      expect(warning).toContain('NODE_EXTRA_CA_CERTS');
+      // A certificate does not change on a retry: one attempt of three.
+      expect(warning).toMatch(/after 1 attempt\b/);
+      expect(proxy.requests).toEqual([]);
+      expect(serviceRequests).toBe(0);
+    });
+  });
+});
