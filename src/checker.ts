@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { exchangeApiToken } from './api-token.js';
 import {
   DEFAULT_HTTP_RETRIES,
-  DEFAULT_HTTP_TIMEOUT_SECONDS
+  DEFAULT_HTTP_TIMEOUT_SECONDS,
+  DEFAULT_POLL_INTERVAL_SECONDS
 } from './constants.js';
 import { ConfigurationError } from './errors.js';
 import { fetchExecutions } from './control-service.js';
@@ -31,10 +32,10 @@ export interface CheckerOptions {
 }
 
 export interface WaitOptions {
-  /** How long to wait for older executions to end; 0 decides at once. */
-  timeoutSeconds: number;
-  /** How long between two questions to the service. */
-  pollIntervalSeconds: number;
+  /** How long to wait for older executions to end; 0 (the default) decides at once. */
+  timeoutSeconds?: number;
+  /** How long between two questions to the service; 15 by default, as in the action. */
+  pollIntervalSeconds?: number;
 }
 
 export interface CheckResult extends Decision {
@@ -47,8 +48,9 @@ export interface CheckResult extends Decision {
 }
 
 /** The action's ranges, for library callers the inputs do not check. */
-function requireInRange(name: string, value: number, range: Range): void {
-  if (isInRange(value, range)) return;
+/** `value`, or a ConfigurationError naming it and the range it misses. */
+function requireInRange(name: string, value: number, range: Range): number {
+  if (isInRange(value, range)) return value;
   const kind = range.wholeNumber ? 'a whole number' : 'a number';
   throw new ConfigurationError(
     `${name} is ${String(value)}: give ${kind} ${lowerBound(range)} and at most ${range.max}.`
@@ -121,20 +123,20 @@ export class ConcurrentExecutionChecker {
     jobName: string,
     team: string,
     executionId = '',
-    wait: WaitOptions = { timeoutSeconds: 0, pollIntervalSeconds: 1 }
+    wait: WaitOptions = {}
   ): Promise<CheckResult> {
-    requireInRange(
+    const timeoutSeconds = requireInRange(
       'timeoutSeconds',
-      wait.timeoutSeconds,
+      wait.timeoutSeconds ?? 0,
       RANGES.waitTimeoutSeconds
     );
-    requireInRange(
+    const pollIntervalSeconds = requireInRange(
       'pollIntervalSeconds',
-      wait.pollIntervalSeconds,
+      wait.pollIntervalSeconds ?? DEFAULT_POLL_INTERVAL_SECONDS,
       RANGES.pollIntervalSeconds
     );
     const startedAt = Date.now();
-    const waitMs = wait.timeoutSeconds * 1000;
+    const waitMs = timeoutSeconds * 1000;
     const call: CallSettings = {
       userAgent: USER_AGENT,
       operationId: randomBytes(8).toString('hex'),
@@ -148,7 +150,7 @@ export class ConcurrentExecutionChecker {
     };
     this.lastOperationId = call.operationId;
     this.logger.info(`Operation id (X-OPID): ${call.operationId}`);
-    const intervalMs = wait.pollIntervalSeconds * 1000;
+    const intervalMs = pollIntervalSeconds * 1000;
     for (let polls = 1; ; polls++) {
       const decision = await this.ask(jobName, team, executionId, call);
       const waitedMs = Date.now() - startedAt;
@@ -164,7 +166,7 @@ export class ConcurrentExecutionChecker {
         };
       }
       this.logger.info(
-        `Waiting for ${describeBlocking(decision)} to end: waited ${Math.round(waitedMs / 1000)} s of ${wait.timeoutSeconds} s; asking again in ${wait.pollIntervalSeconds} s.`
+        `Waiting for ${describeBlocking(decision)} to end: waited ${Math.round(waitedMs / 1000)} s of ${timeoutSeconds} s; asking again in ${pollIntervalSeconds} s.`
       );
       await sleep(intervalMs);
     }

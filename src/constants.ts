@@ -42,6 +42,9 @@ export const DEFAULT_HTTP_TIMEOUT_SECONDS = Number(
   INPUT_DEFAULTS[Input.HttpTimeoutSeconds]
 );
 export const DEFAULT_HTTP_RETRIES = Number(INPUT_DEFAULTS[Input.HttpRetries]);
+export const DEFAULT_POLL_INTERVAL_SECONDS = Number(
+  INPUT_DEFAULTS[Input.PollIntervalSeconds]
+);
 
 /** Output names, exactly as action.yml declares them. */
 export const Output = {

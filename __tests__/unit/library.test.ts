@@ -171,6 +171,31 @@ describe('ConcurrentExecutionChecker', () => {
     expect(service.requests).toHaveLength(2);
   });
 
+  it('check() takes either wait option alone; the other keeps its default', async () => {
+    const service = await startService({
+      responses: [executionList([self, older])]
+    });
+    const logger = recordingLogger();
+    const checker = new ConcurrentExecutionChecker(service.baseUrl, {
+      ...FAST,
+      logger
+    });
+    // No timeout: decided at once, without a poll interval.
+    const atOnce = await checker.check(JOB_NAME, TEAM, THIS_POD_ID, {
+      pollIntervalSeconds: 1
+    });
+    expect(atOnce.skip).toBe(true);
+    expect(atOnce.polls).toBe(1);
+    // A timeout shorter than the default interval of 15 s: one question,
+    // since the next one would come after the wait is over.
+    const shortWait = await checker.check(JOB_NAME, TEAM, THIS_POD_ID, {
+      timeoutSeconds: 5
+    });
+    expect(shortWait.skip).toBe(true);
+    expect(shortWait.polls).toBe(1);
+    expect(service.requests).toHaveLength(2);
+  });
+
   it('sends a given access token as it is when no authorization URL is set', async () => {
     const service = await startService({ responses: [executionList([])] });
     const logger = recordingLogger();

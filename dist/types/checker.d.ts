@@ -16,10 +16,10 @@ export interface CheckerOptions {
     logger?: Logger;
 }
 export interface WaitOptions {
-    /** How long to wait for older executions to end; 0 decides at once. */
-    timeoutSeconds: number;
-    /** How long between two questions to the service. */
-    pollIntervalSeconds: number;
+    /** How long to wait for older executions to end; 0 (the default) decides at once. */
+    timeoutSeconds?: number;
+    /** How long between two questions to the service; 15 by default, as in the action. */
+    pollIntervalSeconds?: number;
 }
 export interface CheckResult extends Decision {
     /** Seconds spent waiting for older executions, 0 without wait mode. */

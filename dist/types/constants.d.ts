@@ -23,6 +23,7 @@ export type InputName = (typeof Input)[keyof typeof Input];
 export declare const INPUT_DEFAULTS: Readonly<Record<InputName, string>>;
 export declare const DEFAULT_HTTP_TIMEOUT_SECONDS: number;
 export declare const DEFAULT_HTTP_RETRIES: number;
+export declare const DEFAULT_POLL_INTERVAL_SECONDS: number;
 /** Output names, exactly as action.yml declares them. */
 export declare const Output: {
     readonly Skipped: "skipped";
