@@ -131,6 +131,13 @@ export function parseHttpUrl(
       `${capitalised(source)} is ${quoted(value)}: give the ${what} without ${allowQuery ? 'a fragment (#…)' : 'a query (?…) or fragment (#…); the action adds the path and query itself'}.`
     );
   }
+  if (url.hostname.startsWith('[')) {
+    // @actions/http-client hands the bracketed form to the name lookup,
+    // which would send "[::1]" to DNS and fail; better to say so at once.
+    throw new ConfigurationError(
+      `${capitalised(source)} is ${quoted(value)}: an IPv6 address in brackets does not work with the HTTP client; give a host name that resolves to it.`
+    );
+  }
   if (url.username !== '' || url.password !== '') {
     // The value is not quoted: it holds a secret.
     throw new ConfigurationError(

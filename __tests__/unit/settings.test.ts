@@ -130,6 +130,7 @@ describe('readSettings', () => {
     [{ 'http-timeout-seconds': '3601' }, 'http-timeout-seconds', '"3601"'],
     [{ 'api-url': 'https://h/c?x=1' }, 'api-url', '"https://h/c?x=1"'],
     [{ 'api-url': 'https://h/c#top' }, 'api-url', '"https://h/c#top"'],
+    [{ 'api-url': 'http://[::1]:8092' }, 'api-url', '"http://[::1]:8092"'],
     [{ 'wait-timeout-seconds': '-1' }, 'wait-timeout-seconds', '"-1"'],
     [{ 'wait-timeout-seconds': '86401' }, 'wait-timeout-seconds', '"86401"'],
     [{ 'poll-interval-seconds': '0.5' }, 'poll-interval-seconds', '"0.5"'],
@@ -143,6 +144,12 @@ describe('readSettings', () => {
     const error = failure(inputs);
     expect(error.message).toContain(name);
     expect(error.message).toContain(shown);
+  });
+
+  it('says why an IPv6 address in brackets is refused', () => {
+    expect(failure({ 'api-url': 'http://[::1]:8092' }).message).toContain(
+      'IPv6 address in brackets'
+    );
   });
 
   it('names the environment variable when its value is bad', () => {
