@@ -1,6 +1,8 @@
 // A proxy that itself speaks https, as some corporate proxies do: the
 // client then opens TLS to the proxy before it asks for a tunnel, and a
 // certificate from a private CA fails there, not at the Control Service.
+// The proxy's certificate names only localhost and 127.0.0.1, not the
+// service's host, so that a check against the wrong name fails.
 import { afterAll, beforeAll, describe, test } from 'vitest';
 import { ForwardProxy } from '../support/forward-proxy.js';
 import { localNonLoopbackHostName } from '../support/local-host-name.js';
@@ -29,7 +31,10 @@ let hostName = '';
 
 beforeAll(async () => {
   hostName = localNonLoopbackHostName();
-  certificates = await createTestCertificates(hostName);
+  certificates = await createTestCertificates('localhost');
+  if (certificates.subjectAltNames.includes(`DNS:${hostName}`)) {
+    throw new Error(`The proxy's certificate must not name ${hostName}.`);
+  }
 });
 
 afterAll(async () => {
@@ -56,7 +61,8 @@ interface ProxiedRun {
  */
 async function runThroughHttpsProxy(
   node: NodeBinary,
-  env: Record<string, string>
+  env: Record<string, string>,
+  proxyHost: 'localhost' | '127.0.0.1' = '127.0.0.1'
 ): Promise<ProxiedRun> {
   const ca = requireCertificates();
   return withStandIn({ responses: [executionList([])] }, async (service) => {
@@ -65,18 +71,20 @@ async function runThroughHttpsProxy(
     });
     try {
       proxy.allow(hostName, service.port);
+      const proxyUrl = new URL(proxy.url);
+      proxyUrl.hostname = proxyHost;
       const run = await runAction({
         node,
         inputs: checkInputs(service, {
           'api-url': service.urlFor(hostName),
           'http-retries': '2'
         }),
-        env: { http_proxy: proxy.url, ...env }
+        env: { http_proxy: proxyUrl.href, ...env }
       });
       return {
         run,
         proxy,
-        proxyUrl: proxy.url,
+        proxyUrl: proxyUrl.href,
         serviceRequests: service.requests.length,
         servicePort: service.port
       };
@@ -88,25 +96,28 @@ async function runThroughHttpsProxy(
 
 describe.each(nodeBinaries())('an https proxy on $label', (node) => {
   describe.concurrent('with a certificate from a private CA', () => {
-    test('NODE_EXTRA_CA_CERTS names the CA: the tunnel opens and the check decides', async ({
-      expect
-    }) => {
-      const { run, proxy, proxyUrl, serviceRequests, servicePort } =
-        await runThroughHttpsProxy(node, {
-          NODE_EXTRA_CA_CERTS: requireCertificates().caCertificatePath
-        });
-      expect(run.exitCode, describeRun(run)).toBe(0);
-      expect(run.outputs).toEqual(wentAhead());
-      expect(proxyUrl).toMatch(/^https:/);
-      expect(proxy.requests).toEqual([
-        {
-          method: 'CONNECT',
-          target: `${hostName}:${String(servicePort)}`,
-          forwarded: true
-        }
-      ]);
-      expect(serviceRequests).toBe(1);
-    });
+    test.for(['127.0.0.1', 'localhost'] as const)(
+      'NODE_EXTRA_CA_CERTS names the CA, proxy reached as %s: its certificate is checked against that name and the check decides',
+      async (proxyHost, { expect }) => {
+        const { run, proxy, proxyUrl, serviceRequests, servicePort } =
+          await runThroughHttpsProxy(
+            node,
+            { NODE_EXTRA_CA_CERTS: requireCertificates().caCertificatePath },
+            proxyHost
+          );
+        expect(run.exitCode, describeRun(run)).toBe(0);
+        expect(run.outputs).toEqual(wentAhead());
+        expect(proxyUrl).toMatch(new RegExp(`^https://${proxyHost}:`));
+        expect(proxy.requests).toEqual([
+          {
+            method: 'CONNECT',
+            target: `${hostName}:${String(servicePort)}`,
+            forwarded: true
+          }
+        ]);
+        expect(serviceRequests).toBe(1);
+      }
+    );
 
     test('NODE_EXTRA_CA_CERTS unset: the proxy is named with the TLS error and the hint, one attempt', async ({
       expect
