@@ -1,5 +1,6 @@
 import { getProxyUrl } from '@actions/http-client/lib/proxy';
 import { ConfigurationError } from './errors.js';
+import { withoutCredentials } from './url-text.js';
 
 const PROXY_VARIABLES = [
   'https_proxy',
@@ -14,19 +15,52 @@ type Environment = Record<string, string | undefined>;
  * Makes the proxy variables mean what they mean to curl and the runner's
  * own tools: "proxy.corp:3128" without a scheme is an http proxy. The HTTP
  * client would read "proxy.corp:" as a scheme and silently go direct.
- * Schemes it cannot use, such as socks5://, are refused instead of being
- * ignored.
+ * Values the client cannot use are refused, naming the variable, instead of
+ * failing each request or being ignored: schemes such as socks5://, values
+ * that are not URLs, anything after the host and port (often a password
+ * character that needs percent-encoding), and broken percent-encoding in
+ * the credentials, which makes the client go direct without a word.
  */
 export function normaliseProxyEnvironment(env: Environment): void {
   for (const name of PROXY_VARIABLES) {
     const value = env[name]?.trim();
-    if (!value) continue;
+    if (value === undefined) continue;
+    env[name] = value;
+    if (value === '') continue;
     const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(value)?.[1];
-    if (scheme === undefined) {
-      env[name] = `http://${value}`;
-    } else if (!['http', 'https'].includes(scheme.toLowerCase())) {
+    if (
+      scheme !== undefined &&
+      !['http', 'https'].includes(scheme.toLowerCase())
+    ) {
       throw new ConfigurationError(
         `Environment variable ${name} names a ${scheme} proxy: only http:// and https:// proxies are supported.`
+      );
+    }
+    const withScheme = scheme === undefined ? `http://${value}` : value;
+    env[name] = withScheme;
+    requireUsableProxyUrl(name, withScheme);
+  }
+}
+
+function requireUsableProxyUrl(name: string, value: string): void {
+  const shown = JSON.stringify(withoutCredentials(value));
+  if (!URL.canParse(value)) {
+    throw new ConfigurationError(
+      `Environment variable ${name} is ${shown}, which is not a proxy URL: give http://host:port, with user:password@ before the host if the proxy needs them (a / ? # or @ in those percent-encoded).`
+    );
+  }
+  const url = new URL(value);
+  if (url.pathname !== '/' || url.search !== '' || url.hash !== '') {
+    throw new ConfigurationError(
+      `Environment variable ${name} is ${shown}, which has more than a host and port: a proxy URL is http://host:port, and a / ? # or @ in its user name or password must be percent-encoded (%2F %3F %23 %40).`
+    );
+  }
+  for (const part of [url.username, url.password]) {
+    try {
+      decodeURIComponent(part);
+    } catch {
+      throw new ConfigurationError(
+        `Environment variable ${name} has a user name or password that is not valid percent-encoding, which the HTTP client would quietly ignore along with the proxy: write % as %25.`
       );
     }
   }

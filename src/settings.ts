@@ -7,6 +7,7 @@ import {
   VdkEnv
 } from './constants.js';
 import { ConfigurationError } from './errors.js';
+import { withoutCredentials } from './url-text.js';
 import { isInRange, lowerBound, RANGES, type Range } from './ranges.js';
 
 /** Everything the check needs, parsed and validated once. */
@@ -113,35 +114,36 @@ export function parseHttpUrl(
   what: string,
   allowQuery: boolean
 ): URL {
+  // Quoted without credentials, which are refused below anyway.
+  const shown = quoted(withoutCredentials(value));
   let url: URL;
   try {
     url = new URL(value);
   } catch {
     throw new ConfigurationError(
-      `${capitalised(source)} is ${quoted(value)}, which is not a URL: give the http:// or https:// ${what}.`
+      `${capitalised(source)} is ${shown}, which is not a URL: give the http:// or https:// ${what}.`
+    );
+  }
+  if (url.username !== '' || url.password !== '') {
+    throw new ConfigurationError(
+      `${capitalised(source)} carries a user name or password, which would never be sent: give the URL without them and the token in ${Input.ApiToken} or ${VdkEnv.ApiToken}.`
     );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new ConfigurationError(
-      `${capitalised(source)} is ${quoted(value)}: only http:// and https:// URLs are allowed.`
+      `${capitalised(source)} is ${shown}: only http:// and https:// URLs are allowed.`
     );
   }
   if ((!allowQuery && url.search !== '') || url.hash !== '') {
     throw new ConfigurationError(
-      `${capitalised(source)} is ${quoted(value)}: give the ${what} without ${allowQuery ? 'a fragment (#…)' : 'a query (?…) or fragment (#…); the action adds the path and query itself'}.`
+      `${capitalised(source)} is ${shown}: give the ${what} without ${allowQuery ? 'a fragment (#…)' : 'a query (?…) or fragment (#…); the action adds the path and query itself'}.`
     );
   }
   if (url.hostname.startsWith('[')) {
     // @actions/http-client hands the bracketed form to the name lookup,
     // which would send "[::1]" to DNS and fail; better to say so at once.
     throw new ConfigurationError(
-      `${capitalised(source)} is ${quoted(value)}: an IPv6 address in brackets does not work with the HTTP client; give a host name that resolves to it.`
-    );
-  }
-  if (url.username !== '' || url.password !== '') {
-    // The value is not quoted: it holds a secret.
-    throw new ConfigurationError(
-      `${capitalised(source)} carries a user name or password, which would never be sent: give the URL without them and the token in ${Input.ApiToken} or ${VdkEnv.ApiToken}.`
+      `${capitalised(source)} is ${shown}: an IPv6 address in brackets does not work with the HTTP client; give a host name that resolves to it.`
     );
   }
   return url;

@@ -67,6 +67,17 @@ const badInputs: BadSetting[] = [
     names: 'VDK_EXECUTION_SKIP_CHECKER_ENABLED',
     seenValue: 'sometimes',
     env: { VDK_EXECUTION_SKIP_CHECKER_ENABLED: 'sometimes' }
+  },
+  // Proxy variables the HTTP client would choke on at every request.
+  {
+    names: 'http_proxy',
+    seenValue: 'http://vm:99999',
+    env: { http_proxy: ' http://vm:99999' }
+  },
+  {
+    names: 'HTTP_PROXY',
+    seenValue: 'http://vm:3128/corp',
+    env: { HTTP_PROXY: 'http://vm:3128/corp' }
   }
 ];
 

@@ -40,6 +40,52 @@ describe('normaliseProxyEnvironment', () => {
   });
 });
 
+describe('normaliseProxyEnvironment, values the client cannot use', () => {
+  it('trims the value, and leaves a blank one empty (no proxy)', () => {
+    const env: Record<string, string | undefined> = {
+      https_proxy: '  http://proxy.corp:3128 ',
+      http_proxy: '   '
+    };
+    normaliseProxyEnvironment(env);
+    expect(env).toEqual({
+      https_proxy: 'http://proxy.corp:3128',
+      http_proxy: ''
+    });
+  });
+
+  it.each([
+    ['http://proxy.corp:99999', 'not a proxy URL'],
+    ['HTTP://vm:99999', 'not a proxy URL'],
+    ['http://proxy.corp:3128/path', 'more than a host and port'],
+    ['http://deploy:12#abc@proxy.corp:3128', 'more than a host and port'],
+    ['http://deploy:a/b@proxy.corp:3128', 'percent-encoded'],
+    ['http://deploy:50%off@proxy.corp:3128', 'write % as %25']
+  ])('refuses %s, naming the variable', (value, says) => {
+    const refuse = (): void => normaliseProxyEnvironment({ http_proxy: value });
+    expect(refuse).toThrow(ConfigurationError);
+    expect(refuse).toThrow(/http_proxy/);
+    expect(refuse).toThrow(says);
+  });
+
+  it('never quotes the credentials of a value it refuses', () => {
+    for (const value of [
+      'http://deploy:S3cretPw@proxy.corp:99999',
+      'http://deploy:S3cretPw@proxy.corp:3128/path',
+      'http://deploy:S3cret%zzPw@proxy.corp:3128'
+    ]) {
+      let message = '';
+      try {
+        normaliseProxyEnvironment({ https_proxy: value });
+      } catch (thrown) {
+        message = thrown instanceof Error ? thrown.message : String(thrown);
+      }
+      expect(message).toContain('https_proxy');
+      expect(message).not.toContain('S3cret');
+      expect(message).not.toContain('deploy');
+    }
+  });
+});
+
 describe('proxyPasswords', () => {
   it('finds each password, as written and decoded, once', () => {
     expect(

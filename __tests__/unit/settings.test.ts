@@ -146,6 +146,18 @@ describe('readSettings', () => {
     expect(error.message).toContain(shown);
   });
 
+  it.each([
+    'http://alice:S3cretPw@[::1]:8092',
+    'http://alice:S3cretPw@vm:8092/c?x=1',
+    'ftp://alice:S3cretPw@vm/c',
+    'http://alice:S3cretPw@vm:99999'
+  ])('never quotes the credentials in api-url %s', (value) => {
+    const message = failure({ 'api-url': value }).message;
+    expect(message).toContain('api-url');
+    expect(message).not.toContain('S3cretPw');
+    expect(message).not.toContain('alice');
+  });
+
   it('says why an IPv6 address in brackets is refused', () => {
     expect(failure({ 'api-url': 'http://[::1]:8092' }).message).toContain(
       'IPv6 address in brackets'
