@@ -52,8 +52,11 @@ export interface CheckResult extends Decision {
 function requireInRange(name: string, value: number, range: Range): number {
   if (isInRange(value, range)) return value;
   const kind = range.wholeNumber ? 'a whole number' : 'a number';
+  // JavaScript callers may pass anything: "5" must not read as 5.
+  const shown =
+    typeof value === 'number' ? String(value) : JSON.stringify(value);
   throw new ConfigurationError(
-    `${name} is ${String(value)}: give ${kind} ${lowerBound(range)} and at most ${range.max}.`
+    `${name} is ${shown}: give ${kind} ${lowerBound(range)} and at most ${range.max}.`
   );
 }
 
@@ -125,14 +128,17 @@ export class ConcurrentExecutionChecker {
     executionId = '',
     wait: WaitOptions = {}
   ): Promise<CheckResult> {
+    // null from a JavaScript caller means no wait options, as undefined does.
+    const { timeoutSeconds: givenTimeout, pollIntervalSeconds: givenInterval } =
+      (wait as WaitOptions | null) ?? {};
     const timeoutSeconds = requireInRange(
       'timeoutSeconds',
-      wait.timeoutSeconds ?? 0,
+      givenTimeout ?? 0,
       RANGES.waitTimeoutSeconds
     );
     const pollIntervalSeconds = requireInRange(
       'pollIntervalSeconds',
-      wait.pollIntervalSeconds ?? DEFAULT_POLL_INTERVAL_SECONDS,
+      givenInterval ?? DEFAULT_POLL_INTERVAL_SECONDS,
       RANGES.pollIntervalSeconds
     );
     const startedAt = Date.now();

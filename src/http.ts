@@ -97,6 +97,7 @@ const CERTIFICATE_PROBLEMS: readonly (readonly [string, string])[] = [
   ],
   ['unable to get issuer certificate', 'UNABLE_TO_GET_ISSUER_CERT'],
   ['certificate has expired', 'CERT_HAS_EXPIRED'],
+  ['certificate is not yet valid', 'CERT_NOT_YET_VALID'],
   [
     "Hostname/IP does not match certificate's altnames",
     'ERR_TLS_CERT_ALTNAME_INVALID'
@@ -121,11 +122,20 @@ function proxyTlsError(message: string): AttemptError | null {
   const code = CERTIFICATE_PROBLEMS.find(([words]) =>
     cause.startsWith(words)
   )?.[1];
-  if (code === undefined) return null;
-  return new AttemptError(
-    `the TLS connection to the proxy failed: ${cause} (${code})${trustHint(code, 'proxy')}`,
-    false
-  );
+  if (code !== undefined) {
+    return new AttemptError(
+      `the TLS connection to the proxy failed: ${cause} (${code})${trustHint(code, 'proxy')}`,
+      false
+    );
+  }
+  // OpenSSL's reason when the other side does not speak TLS at all.
+  if (/wrong version number|SSL routines/i.test(cause)) {
+    return new AttemptError(
+      `the TLS connection to the proxy failed: ${cause}; a proxy URL with https:// needs a proxy that speaks TLS: if yours speaks plain http, give its URL with http://`,
+      false
+    );
+  }
+  return null;
 }
 
 /**

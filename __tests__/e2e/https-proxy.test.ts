@@ -139,4 +139,33 @@ describe.each(nodeBinaries())('an https proxy on $label', (node) => {
       expect(serviceRequests).toBe(0);
     });
   });
+
+  test('a plain-http proxy given as https://: named, with what to change, one attempt', async ({
+    expect
+  }) => {
+    await withStandIn({ responses: [executionList([])] }, async (service) => {
+      const proxy = await ForwardProxy.start();
+      try {
+        proxy.allow(hostName, service.port);
+        const wrongScheme = proxy.url.replace(/^http:/, 'https:');
+        const run = await runAction({
+          node,
+          inputs: checkInputs(service, {
+            'api-url': service.urlFor(hostName),
+            'http-retries': '2'
+          }),
+          env: { http_proxy: wrongScheme }
+        });
+        expect(run.exitCode, describeRun(run)).toBe(0);
+        expect(run.outputs['reason']).toBe('check-failed');
+        const warning = run.warnings[0] ?? '';
+        expect(warning).toContain('the TLS connection to the proxy failed');
+        expect(warning).toContain('give its URL with http://');
+        expect(warning).toMatch(/after 1 attempt\b/);
+        expect(service.requests).toHaveLength(0);
+      } finally {
+        await proxy.close();
+      }
+    });
+  });
 });

@@ -379,6 +379,11 @@ describe.each(nodeBinaries())('request on $label', (node) => {
           );
           // Masked before the request, and never printed in the clear.
           expect(run.masks).toContain(PROXY_PASSWORD);
+          const maskedAt = run.stdout.indexOf(`::add-mask::${PROXY_PASSWORD}`);
+          const requestedAt = run.stdout.indexOf('::debug::GET ');
+          expect(requestedAt).toBeGreaterThan(-1);
+          expect(maskedAt).toBeGreaterThan(-1);
+          expect(maskedAt).toBeLessThan(requestedAt);
           expect(linesRevealing(run, PROXY_PASSWORD)).toEqual([]);
           // The log says which proxy, without its credentials.
           expect(run.stdout).toContain(
@@ -387,6 +392,36 @@ describe.each(nodeBinaries())('request on $label', (node) => {
           // Node's Buffer() deprecation warning, from the tunnel library
           // before it was patched, would land in the job log.
           expect(run.stderr).not.toContain('DeprecationWarning');
+        } finally {
+          await proxy.close();
+        }
+      });
+    });
+
+    test('when the proxy refuses the tunnel, its password stays masked in the warning', async ({
+      expect
+    }) => {
+      const hostName = localNonLoopbackHostName();
+      await withStandIn({ responses: [executionList([])] }, async (service) => {
+        const proxy = await ForwardProxy.start();
+        try {
+          // Nothing allowed: the proxy answers CONNECT with 403.
+          const proxyUrl = new URL(proxy.url);
+          proxyUrl.username = PROXY_USER;
+          proxyUrl.password = PROXY_PASSWORD;
+          const run = await runAction({
+            node,
+            inputs: checkInputs(service, {
+              'api-url': service.urlFor(hostName)
+            }),
+            env: { HTTP_PROXY: proxyUrl.href }
+          });
+          expect(run.exitCode, describeRun(run)).toBe(0);
+          expect(run.outputs['reason']).toBe('check-failed');
+          expect(run.warnings.join('\n')).toContain('HTTP 403');
+          expect(run.masks).toContain(PROXY_PASSWORD);
+          expect(linesRevealing(run, PROXY_PASSWORD)).toEqual([]);
+          expect(service.requests).toHaveLength(0);
         } finally {
           await proxy.close();
         }

@@ -196,6 +196,26 @@ describe('ConcurrentExecutionChecker', () => {
     expect(service.requests).toHaveLength(2);
   });
 
+  it('check() from JavaScript: null wait options decide at once, a string is shown as one', async () => {
+    const service = await startService({
+      responses: [executionList([self, older])]
+    });
+    const checker = new ConcurrentExecutionChecker(service.baseUrl, FAST);
+    // What a caller without types may pass.
+    const checkUntyped = checker.check.bind(checker) as (
+      ...args: unknown[]
+    ) => Promise<{ skip: boolean; polls: number }>;
+    const atOnce = await checkUntyped(JOB_NAME, TEAM, THIS_POD_ID, null);
+    expect(atOnce.skip).toBe(true);
+    expect(atOnce.polls).toBe(1);
+    const refused = checkUntyped(JOB_NAME, TEAM, THIS_POD_ID, {
+      timeoutSeconds: '5'
+    });
+    await expect(refused).rejects.toBeInstanceOf(ConfigurationError);
+    await expect(refused).rejects.toThrow('timeoutSeconds is "5"');
+    expect(service.requests).toHaveLength(1);
+  });
+
   it('sends a given access token as it is when no authorization URL is set', async () => {
     const service = await startService({ responses: [executionList([])] });
     const logger = recordingLogger();
