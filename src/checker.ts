@@ -54,7 +54,11 @@ function requireInRange(name: string, value: number, range: Range): number {
   const kind = range.wholeNumber ? 'a whole number' : 'a number';
   // JavaScript callers may pass anything: "5" must not read as 5.
   const shown =
-    typeof value === 'number' ? String(value) : JSON.stringify(value);
+    typeof value === 'number'
+      ? String(value)
+      : typeof value === 'string'
+        ? JSON.stringify(value)
+        : `of type ${typeof value}`;
   throw new ConfigurationError(
     `${name} is ${shown}: give ${kind} ${lowerBound(range)} and at most ${range.max}.`
   );
@@ -128,9 +132,20 @@ export class ConcurrentExecutionChecker {
     executionId = '',
     wait: WaitOptions = {}
   ): Promise<CheckResult> {
-    // null from a JavaScript caller means no wait options, as undefined does.
+    // null from a JavaScript caller means no wait options, as undefined does;
+    // a bare number (seconds?) or a list is not an answer to guess.
+    const options: unknown = wait ?? {};
+    if (
+      typeof options !== 'object' ||
+      options === null ||
+      Array.isArray(options)
+    ) {
+      throw new ConfigurationError(
+        `The wait options are ${Array.isArray(options) ? 'a list' : `of type ${typeof options}`}: give an object such as { timeoutSeconds: 300, pollIntervalSeconds: 15 }.`
+      );
+    }
     const { timeoutSeconds: givenTimeout, pollIntervalSeconds: givenInterval } =
-      (wait as WaitOptions | null) ?? {};
+      options as WaitOptions;
     const timeoutSeconds = requireInRange(
       'timeoutSeconds',
       givenTimeout ?? 0,

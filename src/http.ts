@@ -128,10 +128,18 @@ function proxyTlsError(message: string): AttemptError | null {
       false
     );
   }
-  // OpenSSL's reason when the other side does not speak TLS at all.
-  if (/wrong version number|SSL routines/i.test(cause)) {
+  // OpenSSL's reasons when the other side does not speak TLS at all.
+  if (/wrong version number|packet length too long/i.test(cause)) {
     return new AttemptError(
       `the TLS connection to the proxy failed: ${cause}; a proxy URL with https:// needs a proxy that speaks TLS: if yours speaks plain http, give its URL with http://`,
+      false
+    );
+  }
+  // Any other TLS failure (a client certificate asked for, no common
+  // protocol version) would meet the same answer on a retry.
+  if (/SSL routines|alert/i.test(cause)) {
+    return new AttemptError(
+      `the TLS connection to the proxy failed: ${cause}`,
       false
     );
   }

@@ -1,4 +1,4 @@
-import { getProxyUrl } from '@actions/http-client/lib/proxy';
+import { checkBypass, getProxyUrl } from '@actions/http-client/lib/proxy';
 import { ConfigurationError } from './errors.js';
 import { withoutCredentials } from './url-text.js';
 
@@ -13,37 +13,59 @@ type Environment = Record<string, string | undefined>;
 
 /**
  * Makes the proxy variables mean what they mean to curl and the runner's
- * own tools: "proxy.corp:3128" without a scheme is an http proxy. The HTTP
- * client would read "proxy.corp:" as a scheme and silently go direct.
- * Values the client cannot use are refused, naming the variable, instead of
- * failing each request or being ignored: schemes such as socks5://, values
- * that are not URLs, anything after the host and port (often a password
- * character that needs percent-encoding), and broken percent-encoding in
- * the credentials, which makes the client go direct without a word.
+ * own tools: "proxy.corp:3128" without a scheme is an http proxy (the HTTP
+ * client would read "proxy.corp:" as a scheme and silently go direct), and
+ * surrounding blanks are dropped.
+ *
+ * Then the variable the client will use for each of `targets` (none when
+ * no_proxy or a loopback address sends it direct) must hold a proxy URL the
+ * client can use, or a ConfigurationError names it: not a socks5:// or
+ * other scheme, not something that is not a URL, nothing after the host and
+ * port (often a password character that needs percent-encoding), no IPv6
+ * address in brackets (handed to the name lookup as it is), and no broken
+ * percent-encoding in the credentials (the client would go direct without a
+ * word). Variables no request uses are left alone: they are often set for
+ * the whole runner, for other tools.
  */
-export function normaliseProxyEnvironment(env: Environment): void {
+export function normaliseProxyEnvironment(
+  env: Environment,
+  targets: readonly URL[]
+): void {
+  const given = new Map<string, string>();
   for (const name of PROXY_VARIABLES) {
     const value = env[name]?.trim();
     if (value === undefined) continue;
-    env[name] = value;
-    if (value === '') continue;
-    const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(value)?.[1];
-    if (
-      scheme !== undefined &&
-      !['http', 'https'].includes(scheme.toLowerCase())
-    ) {
-      throw new ConfigurationError(
-        `Environment variable ${name} names a ${scheme} proxy: only http:// and https:// proxies are supported.`
-      );
-    }
-    const withScheme = scheme === undefined ? `http://${value}` : value;
-    env[name] = withScheme;
-    requireUsableProxyUrl(name, withScheme);
+    given.set(name, value);
+    env[name] = value === '' || SCHEME.test(value) ? value : `http://${value}`;
+  }
+  for (const target of targets) {
+    // The client's own rule for no_proxy and loopback addresses.
+    if (checkBypass(target)) continue;
+    const [lower, upper] =
+      target.protocol === 'https:'
+        ? ['https_proxy', 'HTTPS_PROXY']
+        : ['http_proxy', 'HTTP_PROXY'];
+    const name = env[lower] ? lower : env[upper] ? upper : undefined;
+    if (name === undefined) continue;
+    requireUsableProxyUrl(name, env[name] ?? '', given.get(name) ?? '');
   }
 }
 
-function requireUsableProxyUrl(name: string, value: string): void {
-  const shown = JSON.stringify(withoutCredentials(value));
+const SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
+
+/** Throws unless `value` of variable `name` is a proxy URL the client can use. */
+function requireUsableProxyUrl(
+  name: string,
+  value: string,
+  givenValue: string
+): void {
+  const shown = JSON.stringify(withoutCredentials(givenValue));
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(value)?.[1] ?? '';
+  if (!['http', 'https'].includes(scheme.toLowerCase())) {
+    throw new ConfigurationError(
+      `Environment variable ${name} names a ${scheme} proxy: only http:// and https:// proxies are supported.`
+    );
+  }
   if (!URL.canParse(value)) {
     throw new ConfigurationError(
       `Environment variable ${name} is ${shown}, which is not a proxy URL: give http://host:port, with user:password@ before the host if the proxy needs them (a / ? # or @ in those percent-encoded).`
@@ -55,12 +77,17 @@ function requireUsableProxyUrl(name: string, value: string): void {
       `Environment variable ${name} is ${shown}, which has more than a host and port: a proxy URL is http://host:port, and a / ? # or @ in its user name or password must be percent-encoded (%2F %3F %23 %40).`
     );
   }
+  if (url.hostname.startsWith('[')) {
+    throw new ConfigurationError(
+      `Environment variable ${name} is ${shown}: an IPv6 address in brackets does not work with the HTTP client; give a host name that resolves to it.`
+    );
+  }
   for (const part of [url.username, url.password]) {
     try {
       decodeURIComponent(part);
     } catch {
       throw new ConfigurationError(
-        `Environment variable ${name} has a user name or password that is not valid percent-encoding, which the HTTP client would quietly ignore along with the proxy: write % as %25.`
+        `Environment variable ${name} has a user name or password that is not valid percent-encoding (each % must start a %XX sequence of UTF-8), which the HTTP client would quietly ignore along with the proxy: write a plain % as %25.`
       );
     }
   }

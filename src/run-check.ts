@@ -110,7 +110,12 @@ export async function runCheck(
       operationId: ''
     };
   }
-  normaliseProxyEnvironment(process.env);
+  normaliseProxyEnvironment(
+    process.env,
+    [settings.apiUrl, settings.apiTokenAuthorizationUrl].filter(
+      (url): url is URL => url !== null
+    )
+  );
   for (const password of proxyPasswords(process.env)) logger.mask(password);
   const who = settings.executionId
     ? `this execution: ${JSON.stringify(settings.executionId)}`

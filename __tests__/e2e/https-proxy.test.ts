@@ -27,11 +27,17 @@ import {
 } from '../support/test-ca.js';
 
 let certificates: TestCertificates | undefined;
+// A certificate for the service's host alone, as a proxy that intercepts
+// the tunnel would present: it must not pass for the proxy's.
+let serviceOnlyCertificates: TestCertificates | undefined;
 let hostName = '';
 
 beforeAll(async () => {
   hostName = localNonLoopbackHostName();
   certificates = await createTestCertificates('localhost');
+  serviceOnlyCertificates = await createTestCertificates(hostName, {
+    onlyExtraName: true
+  });
   if (certificates.subjectAltNames.includes(`DNS:${hostName}`)) {
     throw new Error(`The proxy's certificate must not name ${hostName}.`);
   }
@@ -40,6 +46,9 @@ beforeAll(async () => {
 afterAll(async () => {
   await removeRunDirectories();
   if (certificates) await removeTestCertificates(certificates);
+  if (serviceOnlyCertificates) {
+    await removeTestCertificates(serviceOnlyCertificates);
+  }
 });
 
 function requireCertificates(): TestCertificates {
@@ -62,9 +71,9 @@ interface ProxiedRun {
 async function runThroughHttpsProxy(
   node: NodeBinary,
   env: Record<string, string>,
-  proxyHost: 'localhost' | '127.0.0.1' = '127.0.0.1'
+  proxyHost: 'localhost' | '127.0.0.1' = '127.0.0.1',
+  ca: TestCertificates = requireCertificates()
 ): Promise<ProxiedRun> {
-  const ca = requireCertificates();
   return withStandIn({ responses: [executionList([])] }, async (service) => {
     const proxy = await ForwardProxy.start({
       tls: { key: ca.serverKeyPem, cert: ca.serverCertificatePem }
@@ -168,4 +177,26 @@ describe.each(nodeBinaries())('an https proxy on $label', (node) => {
       }
     });
   });
+
+  test.for(['127.0.0.1', 'localhost'] as const)(
+    'a proxy at %s whose certificate names only the service: refused, naming the proxy, one attempt',
+    async (proxyHost, { expect }) => {
+      if (!serviceOnlyCertificates) throw new Error('No certificate made.');
+      const { run, proxy, serviceRequests } = await runThroughHttpsProxy(
+        node,
+        { NODE_EXTRA_CA_CERTS: serviceOnlyCertificates.caCertificatePath },
+        proxyHost,
+        serviceOnlyCertificates
+      );
+      expect(run.exitCode, describeRun(run)).toBe(0);
+      expect(run.outputs['reason']).toBe('check-failed');
+      const warning = run.warnings[0] ?? '';
+      expect(warning).toContain('the TLS connection to the proxy failed');
+      expect(warning).toContain('ERR_TLS_CERT_ALTNAME_INVALID');
+      expect(warning).toContain(proxyHost);
+      expect(warning).toMatch(/after 1 attempt\b/);
+      expect(proxy.requests).toEqual([]);
+      expect(serviceRequests).toBe(0);
+    }
+  );
 });

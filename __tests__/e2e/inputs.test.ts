@@ -10,7 +10,10 @@ import {
   wentAhead,
   withStandIn
 } from '../support/scenario.js';
+import { localNonLoopbackHostName } from '../support/local-host-name.js';
 import { executionList } from '../support/stand-in-control-service.js';
+
+const PROXIED_HOST = localNonLoopbackHostName();
 
 interface BadSetting {
   /** What the error must name: an input or an environment variable. */
@@ -68,15 +71,19 @@ const badInputs: BadSetting[] = [
     seenValue: 'sometimes',
     env: { VDK_EXECUTION_SKIP_CHECKER_ENABLED: 'sometimes' }
   },
-  // Proxy variables the HTTP client would choke on at every request.
+  // Proxy variables the HTTP client would choke on at every request. The
+  // service is named by a host the proxy applies to (not a loopback
+  // address); nothing is sent, so its port does not matter.
   {
     names: 'http_proxy',
-    seenValue: 'http://vm:99999',
-    env: { http_proxy: ' http://vm:99999' }
+    seenValue: 'vm:99999',
+    inputs: { 'api-url': `http://${PROXIED_HOST}:8092` },
+    env: { http_proxy: ' vm:99999' }
   },
   {
     names: 'HTTP_PROXY',
     seenValue: 'http://vm:3128/corp',
+    inputs: { 'api-url': `http://${PROXIED_HOST}:8092` },
     env: { HTTP_PROXY: 'http://vm:3128/corp' }
   }
 ];
@@ -191,6 +198,25 @@ describe.each(nodeBinaries())('inputs on $label', (node) => {
             'on-error': 'Fail',
             enabled: 'TRUE'
           })
+        });
+        expect(run.exitCode, describeRun(run)).toBe(0);
+        expect(run.errors).toEqual([]);
+        expect(run.outputs).toEqual(wentAhead());
+        expect(service.requests).toHaveLength(1);
+      });
+    });
+
+    test('a broken proxy variable that no request uses is left alone', async ({
+      expect
+    }) => {
+      await withStandIn({ responses: [executionList([])] }, async (service) => {
+        const run = await runAction({
+          node,
+          // An http service: https_proxy does not apply to it.
+          inputs: checkInputs(service, {
+            'api-url': service.urlFor(PROXIED_HOST)
+          }),
+          env: { https_proxy: 'socks5://vm:1080', HTTPS_PROXY: 'vm:99999' }
         });
         expect(run.exitCode, describeRun(run)).toBe(0);
         expect(run.errors).toEqual([]);

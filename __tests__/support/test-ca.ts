@@ -39,19 +39,19 @@ const KEY_OPTIONS = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256'];
 
 /**
  * Generates, with the openssl command line, a CA and a server certificate
- * for localhost, `extraDnsName` and 127.0.0.1, signed by that CA. Nothing
- * trusts the CA unless a test says so (NODE_EXTRA_CA_CERTS).
+ * for localhost, `extraDnsName` and 127.0.0.1, signed by that CA; with
+ * `onlyExtraName`, for `extraDnsName` alone. Nothing trusts the CA unless a
+ * test says so (NODE_EXTRA_CA_CERTS).
  */
 export async function createTestCertificates(
-  extraDnsName: string
+  extraDnsName: string,
+  options: { onlyExtraName?: boolean } = {}
 ): Promise<TestCertificates> {
   const directory = await fs.mkdtemp(path.join(os.tmpdir(), 'vdk-skip-ca-'));
   const file = (name: string): string => path.join(directory, name);
-  const subjectAltNames = [
-    'DNS:localhost',
-    `DNS:${extraDnsName}`,
-    'IP:127.0.0.1'
-  ];
+  const subjectAltNames = options.onlyExtraName
+    ? [`DNS:${extraDnsName}`]
+    : ['DNS:localhost', `DNS:${extraDnsName}`, 'IP:127.0.0.1'];
   try {
     await openssl(
       [

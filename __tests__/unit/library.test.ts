@@ -213,6 +213,17 @@ describe('ConcurrentExecutionChecker', () => {
     });
     await expect(refused).rejects.toBeInstanceOf(ConfigurationError);
     await expect(refused).rejects.toThrow('timeoutSeconds is "5"');
+    await expect(
+      checkUntyped(JOB_NAME, TEAM, THIS_POD_ID, { timeoutSeconds: 5n })
+    ).rejects.toThrow('timeoutSeconds is of type bigint');
+    for (const [wait, says] of [
+      [60, 'of type number'],
+      [[60, 15], 'a list']
+    ] as const) {
+      const bare = checkUntyped(JOB_NAME, TEAM, THIS_POD_ID, wait);
+      await expect(bare).rejects.toBeInstanceOf(ConfigurationError);
+      await expect(bare).rejects.toThrow(`The wait options are ${says}`);
+    }
     expect(service.requests).toHaveLength(1);
   });
 

@@ -15,6 +15,11 @@ const PROXY_NAMES = [
   'NO_PROXY'
 ];
 
+// Neither is a loopback address, so a proxy variable applies to each; the
+// tests set no no_proxy, which the HTTP client reads from process.env.
+const HTTP_TARGET = new URL('http://vdk.corp:8092/');
+const HTTPS_TARGET = new URL('https://vdk.corp/');
+
 describe('normaliseProxyEnvironment', () => {
   it('reads a proxy without a scheme as an http proxy', () => {
     const env: Record<string, string | undefined> = {
@@ -22,7 +27,7 @@ describe('normaliseProxyEnvironment', () => {
       HTTP_PROXY: 'http://user:pass@proxy.corp:3128',
       http_proxy: ''
     };
-    normaliseProxyEnvironment(env);
+    normaliseProxyEnvironment(env, [HTTP_TARGET, HTTPS_TARGET]);
     expect(env).toEqual({
       https_proxy: 'http://proxy.corp:3128',
       HTTP_PROXY: 'http://user:pass@proxy.corp:3128',
@@ -30,27 +35,27 @@ describe('normaliseProxyEnvironment', () => {
     });
   });
 
-  it('refuses a proxy scheme the client cannot use', () => {
-    expect(() =>
-      normaliseProxyEnvironment({ HTTPS_PROXY: 'socks5://127.0.0.1:1080' })
-    ).toThrow(ConfigurationError);
-    expect(() =>
-      normaliseProxyEnvironment({ HTTPS_PROXY: 'socks5://127.0.0.1:1080' })
-    ).toThrow(/HTTPS_PROXY.*socks5/);
-  });
-});
-
-describe('normaliseProxyEnvironment, values the client cannot use', () => {
   it('trims the value, and leaves a blank one empty (no proxy)', () => {
     const env: Record<string, string | undefined> = {
       https_proxy: '  http://proxy.corp:3128 ',
       http_proxy: '   '
     };
-    normaliseProxyEnvironment(env);
+    normaliseProxyEnvironment(env, [HTTP_TARGET, HTTPS_TARGET]);
     expect(env).toEqual({
       https_proxy: 'http://proxy.corp:3128',
       http_proxy: ''
     });
+  });
+});
+
+describe('normaliseProxyEnvironment, values the client cannot use', () => {
+  it('refuses a proxy scheme the client cannot use', () => {
+    const refuse = (): void =>
+      normaliseProxyEnvironment({ HTTPS_PROXY: 'socks5://127.0.0.1:1080' }, [
+        HTTPS_TARGET
+      ]);
+    expect(refuse).toThrow(ConfigurationError);
+    expect(refuse).toThrow(/HTTPS_PROXY.*socks5/);
   });
 
   it.each([
@@ -59,23 +64,33 @@ describe('normaliseProxyEnvironment, values the client cannot use', () => {
     ['http://proxy.corp:3128/path', 'more than a host and port'],
     ['http://deploy:12#abc@proxy.corp:3128', 'more than a host and port'],
     ['http://deploy:a/b@proxy.corp:3128', 'percent-encoded'],
-    ['http://deploy:50%off@proxy.corp:3128', 'write % as %25']
+    ['http://deploy:50%off@proxy.corp:3128', 'write a plain % as %25'],
+    ['http://[::1]:3128', 'IPv6 address in brackets'],
+    ['[::1]:3128', 'IPv6 address in brackets']
   ])('refuses %s, naming the variable', (value, says) => {
-    const refuse = (): void => normaliseProxyEnvironment({ http_proxy: value });
+    const refuse = (): void =>
+      normaliseProxyEnvironment({ http_proxy: value }, [HTTP_TARGET]);
     expect(refuse).toThrow(ConfigurationError);
     expect(refuse).toThrow(/http_proxy/);
     expect(refuse).toThrow(says);
+  });
+
+  it('quotes the value as given, without the http:// it added', () => {
+    expect(() =>
+      normaliseProxyEnvironment({ http_proxy: 'vm:99999' }, [HTTP_TARGET])
+    ).toThrow('http_proxy is "vm:99999"');
   });
 
   it('never quotes the credentials of a value it refuses', () => {
     for (const value of [
       'http://deploy:S3cretPw@proxy.corp:99999',
       'http://deploy:S3cretPw@proxy.corp:3128/path',
-      'http://deploy:S3cret%zzPw@proxy.corp:3128'
+      'http://deploy:S3cret%zzPw@proxy.corp:3128',
+      'deploy:S3cretPw@proxy.corp:99999'
     ]) {
       let message = '';
       try {
-        normaliseProxyEnvironment({ https_proxy: value });
+        normaliseProxyEnvironment({ https_proxy: value }, [HTTPS_TARGET]);
       } catch (thrown) {
         message = thrown instanceof Error ? thrown.message : String(thrown);
       }
@@ -83,6 +98,31 @@ describe('normaliseProxyEnvironment, values the client cannot use', () => {
       expect(message).not.toContain('S3cret');
       expect(message).not.toContain('deploy');
     }
+  });
+
+  it('leaves alone a variable that no request uses', () => {
+    const broken = 'http://proxy.corp:3128/corp';
+    // The https variable, for an http target.
+    expect(() =>
+      normaliseProxyEnvironment({ HTTPS_PROXY: broken }, [HTTP_TARGET])
+    ).not.toThrow();
+    // The upper-case variable, when the lower-case one is set.
+    expect(() =>
+      normaliseProxyEnvironment(
+        { http_proxy: 'http://proxy.corp:3128', HTTP_PROXY: broken },
+        [HTTP_TARGET]
+      )
+    ).not.toThrow();
+    // A loopback target goes direct whatever the variables say.
+    expect(() =>
+      normaliseProxyEnvironment({ http_proxy: broken }, [
+        new URL('http://127.0.0.1:8092/')
+      ])
+    ).not.toThrow();
+    // And so does every target when there is none.
+    expect(() =>
+      normaliseProxyEnvironment({ http_proxy: broken }, [])
+    ).not.toThrow();
   });
 });
 

@@ -150,7 +150,10 @@ describe('readSettings', () => {
     'http://alice:S3cretPw@[::1]:8092',
     'http://alice:S3cretPw@vm:8092/c?x=1',
     'ftp://alice:S3cretPw@vm/c',
-    'http://alice:S3cretPw@vm:99999'
+    'http://alice:S3cretPw@vm:99999',
+    'alice:S3cretPw@vm:8092',
+    'http:alice:S3cretPw@vm:99999',
+    'http:\\\\alice:S3cretPw@vm:99999'
   ])('never quotes the credentials in api-url %s', (value) => {
     const message = failure({ 'api-url': value }).message;
     expect(message).toContain('api-url');
