@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo, Socket } from 'node:net';
@@ -23,6 +23,19 @@ export const contractPath = path.join(
 );
 
 const prismBinary = path.join(repositoryRoot, 'node_modules', '.bin', 'prism');
+
+/**
+ * The contract's path, or an error that says where it is looked for: a
+ * checkout without shared/ beside it (GitHub's, for one) has no contract.
+ */
+export function requireContract(): string {
+  if (!existsSync(contractPath)) {
+    throw new Error(
+      `The Control Service contract is not at ${contractPath}: the contract tests need the service's OpenAPI description there, in a shared/ folder beside this repository.`
+    );
+  }
+  return contractPath;
+}
 
 /** The operation the check calls, as the contract names its path. */
 export const EXECUTIONS_PATH_TEMPLATE =
@@ -125,7 +138,7 @@ export class PrismMock {
     const args = [
       prismBinary,
       'mock',
-      contractPath,
+      requireContract(),
       '--host',
       LOOPBACK_ADDRESS,
       '--port',
@@ -519,7 +532,7 @@ function toExampleExecution(value: unknown): ExampleExecution {
  * schema's property examples.
  */
 export function contractExampleExecutions(): ExampleExecution[] {
-  const document: unknown = parseYaml(readFileSync(contractPath, 'utf8'));
+  const document: unknown = parseYaml(readFileSync(requireContract(), 'utf8'));
   const media = field(
     document,
     document,
