@@ -47,8 +47,10 @@ export interface CheckResult extends Decision {
   operationId: string;
 }
 
-/** The action's ranges, for library callers the inputs do not check. */
-/** `value`, or a ConfigurationError naming it and the range it misses. */
+/**
+ * `value`, or a ConfigurationError naming it and the range it misses: the
+ * action's ranges, for library callers the inputs do not check.
+ */
 function requireInRange(name: string, value: number, range: Range): number {
   if (isInRange(value, range)) return value;
   const kind = range.wholeNumber ? 'a whole number' : 'a number';

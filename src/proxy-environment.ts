@@ -12,6 +12,21 @@ const PROXY_VARIABLES = [
 type Environment = Record<string, string | undefined>;
 
 /**
+ * The proxy variables for requests to `url`, lower case first, and the one
+ * the HTTP client reads (the first that is set), if any.
+ */
+function proxyVariablesFor(
+  url: URL,
+  env: Environment
+): { names: readonly [string, string]; used: string | undefined } {
+  const names =
+    url.protocol === 'https:'
+      ? (['https_proxy', 'HTTPS_PROXY'] as const)
+      : (['http_proxy', 'HTTP_PROXY'] as const);
+  return { names, used: names.find((name) => env[name]) };
+}
+
+/**
  * Makes the proxy variables mean what they mean to curl and the runner's
  * own tools: "proxy.corp:3128" without a scheme is an http proxy (the HTTP
  * client would read "proxy.corp:" as a scheme and silently go direct), and
@@ -41,11 +56,7 @@ export function normaliseProxyEnvironment(
   for (const target of targets) {
     // The client's own rule for no_proxy and loopback addresses.
     if (checkBypass(target)) continue;
-    const [lower, upper] =
-      target.protocol === 'https:'
-        ? ['https_proxy', 'HTTPS_PROXY']
-        : ['http_proxy', 'HTTP_PROXY'];
-    const name = env[lower] ? lower : env[upper] ? upper : undefined;
+    const name = proxyVariablesFor(target, env).used;
     if (name === undefined) continue;
     requireUsableProxyUrl(name, env[name] ?? '', given.get(name) ?? '');
   }
@@ -129,22 +140,18 @@ export interface Route {
  */
 export function routeTo(url: URL, env: Environment): Route {
   const proxy = getProxyUrl(url);
-  const [lower, upper] =
-    url.protocol === 'https:'
-      ? ['https_proxy', 'HTTPS_PROXY']
-      : ['http_proxy', 'HTTP_PROXY'];
+  const { names, used } = proxyVariablesFor(url, env);
   if (proxy !== undefined) {
-    const variable = env[lower] ? lower : upper;
     return {
       throughProxy: true,
-      description: `through the proxy ${proxy.protocol}//${proxy.host} (${variable})`
+      description: `through the proxy ${proxy.protocol}//${proxy.host} (${used ?? names[0]})`
     };
   }
   return {
     throughProxy: false,
     description:
-      env[lower] || env[upper]
-        ? 'directly (no_proxy or a loopback address)'
-        : `directly (no ${lower} or ${upper})`
+      used === undefined
+        ? `directly (no ${names[0]} or ${names[1]})`
+        : 'directly (no_proxy or a loopback address)'
   };
 }

@@ -72,11 +72,6 @@ function warnAboutUnlistedId(
 }
 
 /**
- * Asks, decides, applies on-error and writes the termination message: the
- * behaviour the action and the command line share. Throws
- * CheckFailedStopError when the check failed and on-error is fail.
- */
-/**
  * Says how the requests travel. Through a proxy is worth a line of the log
  * behind a corporate proxy; directly is a detail.
  */
@@ -94,6 +89,11 @@ function logRoutes(settings: Settings, logger: Logger): void {
   }
 }
 
+/**
+ * Asks, decides, applies on-error and writes the termination message: the
+ * behaviour the action and the command line share. Throws
+ * CheckFailedStopError when the check failed and on-error is fail.
+ */
 export async function runCheck(
   settings: Settings,
   logger: Logger
