@@ -1,6 +1,6 @@
 // Stands in for the tunnel package in the bundles. @actions/http-client
 // imports tunnel at load time, and tunnel loads https and tls, which cost a
-// plain-http run about 4 MiB and 4 ms under Node 24 (see BENCHMARKS.md).
+// plain-http run about 2.5 MiB and 4 ms under Node 24 (see BENCHMARKS.md).
 // Only a request through a proxy needs a tunnel, so this loads the real
 // package on the first call. tsconfig.json maps "tunnel" here through
 // `paths`; the deep path below is not mapped, so the bundler still bundles
