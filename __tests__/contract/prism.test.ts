@@ -20,6 +20,7 @@ import {
 } from '../support/run-action.js';
 import {
   ACTIVE_STATUS_FILTER,
+  checkFailedGoingAhead,
   defaultTerminationPath,
   describeRun,
   expectedTerminationMessage,
@@ -317,12 +318,7 @@ describe.each(nodeBinaries())('prism on $label', (node) => {
       expect(exchange.headers).not.toHaveProperty('authorization');
       expect(exchange.status).toBe(401);
       expect(run.exitCode, describeChecked(checked)).toBe(0);
-      expect(run.outputs).toEqual({
-        skipped: 'false',
-        reason: 'check-failed',
-        'blocking-execution-id': '',
-        'termination-message-path': ''
-      });
+      expect(run.outputs).toEqual(checkFailedGoingAhead());
       expect(run.warnings).toHaveLength(1);
       expect(run.warnings[0]).toContain('HTTP 401');
     });

@@ -6,10 +6,13 @@ import {
   runAction
 } from '../support/run-action.js';
 import {
+  checkFailedGoingAhead,
+  checkFailedStandingAside,
   checkInputs,
   defaultTerminationPath,
   describeRun,
   expectedTerminationMessage,
+  LOGIN_PAGE,
   stoodAsideFor,
   wentAhead,
   withStandIn
@@ -21,18 +24,6 @@ import {
   serverError,
   type CannedResponse
 } from '../support/stand-in-control-service.js';
-
-const checkFailedGoingAhead = {
-  skipped: 'false',
-  reason: 'check-failed',
-  'blocking-execution-id': '',
-  'termination-message-path': ''
-};
-
-const LOGIN_PAGE = `<!DOCTYPE html>
-<html><head><title>Sign in</title></head>
-<body><form method="post" action="/login"><input name="user"></form></body>
-</html>`;
 
 const vdkError = (status: number): CannedResponse =>
   jsonResponse(
@@ -109,7 +100,7 @@ describe.each(nodeBinaries())('failures on $label', (node) => {
         });
         expect(run.exitCode, describeRun(run)).toBe(0);
         expect(service.requests).toHaveLength(2);
-        expect(run.outputs).toEqual(checkFailedGoingAhead);
+        expect(run.outputs).toEqual(checkFailedGoingAhead());
         expect(run.warnings).toHaveLength(1);
         expect(run.warnings[0]).toContain('502');
         expect(run.errors).toEqual([]);
@@ -133,12 +124,7 @@ describe.each(nodeBinaries())('failures on $label', (node) => {
         expect(run.exitCode, describeRun(run)).toBe(0);
         expect(service.requests).toHaveLength(2);
         const terminationPath = defaultTerminationPath(run);
-        expect(run.outputs).toEqual({
-          skipped: 'true',
-          reason: 'check-failed',
-          'blocking-execution-id': '',
-          'termination-message-path': terminationPath
-        });
+        expect(run.outputs).toEqual(checkFailedStandingAside(terminationPath));
         expect(run.warnings).toHaveLength(1);
         expect(run.warnings[0]).toContain('500');
         expect(await fs.readFile(terminationPath, 'utf8')).toBe(
@@ -173,7 +159,7 @@ describe.each(nodeBinaries())('failures on $label', (node) => {
         const run = await runAction({ node, inputs: checkInputs(service) });
         expect(run.exitCode, describeRun(run)).toBe(0);
         expect(service.requests).toHaveLength(4);
-        expect(run.outputs).toEqual(checkFailedGoingAhead);
+        expect(run.outputs).toEqual(checkFailedGoingAhead());
         expect(run.warnings[0]).toContain('503');
         // Backoff is bounded: three waits of at most 0.5, 1 and 2 s.
         expect(run.durationMs).toBeLessThan(20_000);
@@ -212,7 +198,7 @@ describe.each(nodeBinaries())('failures on $label', (node) => {
           const run = await runAction({ node, inputs: checkInputs(service) });
           expect(run.exitCode, describeRun(run)).toBe(0);
           expect(service.requests).toHaveLength(1);
-          expect(run.outputs).toEqual(checkFailedGoingAhead);
+          expect(run.outputs).toEqual(checkFailedGoingAhead());
           expect(run.warnings).toHaveLength(1);
           const warning = run.warnings[0]!;
           expect(warning).toContain(String(status));
@@ -254,7 +240,7 @@ describe.each(nodeBinaries())('failures on $label', (node) => {
           const run = await runAction({ node, inputs: checkInputs(service) });
           expect(run.exitCode, describeRun(run)).toBe(0);
           expect(service.requests).toHaveLength(1);
-          expect(run.outputs).toEqual(checkFailedGoingAhead);
+          expect(run.outputs).toEqual(checkFailedGoingAhead());
           expect(run.warnings).toHaveLength(1);
           expect(run.warnings[0]).toMatch(says);
         });
@@ -284,7 +270,7 @@ describe.each(nodeBinaries())('failures on $label', (node) => {
             expect.stringMatching(/\/executions\?/),
             '/login'
           ]);
-          expect(run.outputs).toEqual(checkFailedGoingAhead);
+          expect(run.outputs).toEqual(checkFailedGoingAhead());
           expect(run.warnings[0]).toMatch(/HTML/);
         }
       );
@@ -363,7 +349,7 @@ describe.each(nodeBinaries())('failures on $label', (node) => {
         async (service) => {
           const run = await runAction({ node, inputs: checkInputs(service) });
           expect(run.exitCode, describeRun(run)).toBe(0);
-          expect(run.outputs).toEqual(checkFailedGoingAhead);
+          expect(run.outputs).toEqual(checkFailedGoingAhead());
           expect(service.requests).toHaveLength(1);
           expect(run.warnings[0]).toContain('ftp://');
         }
@@ -383,7 +369,7 @@ describe.each(nodeBinaries())('failures on $label', (node) => {
         async (service) => {
           const run = await runAction({ node, inputs: checkInputs(service) });
           expect(run.exitCode, describeRun(run)).toBe(0);
-          expect(run.outputs).toEqual(checkFailedGoingAhead);
+          expect(run.outputs).toEqual(checkFailedGoingAhead());
           // The first request and five redirects, in one attempt.
           expect(service.requests).toHaveLength(6);
           expect(run.warnings[0]).toContain('redirects');
@@ -402,7 +388,7 @@ describe.each(nodeBinaries())('failures on $label', (node) => {
         async (service) => {
           const run = await runAction({ node, inputs: checkInputs(service) });
           expect(run.exitCode, describeRun(run)).toBe(0);
-          expect(run.outputs).toEqual(checkFailedGoingAhead);
+          expect(run.outputs).toEqual(checkFailedGoingAhead());
           expect(run.warnings[0]).toContain('32 MiB');
           // Not worth retrying: the next answer would be as large.
           expect(service.requests).toHaveLength(1);
@@ -483,7 +469,7 @@ describe.each(nodeBinaries())('failures on $label', (node) => {
           expect(second!.receivedAtMs - first!.receivedAtMs).toBeGreaterThan(
             900
           );
-          expect(run.outputs).toEqual(checkFailedGoingAhead);
+          expect(run.outputs).toEqual(checkFailedGoingAhead());
           expect(run.warnings).toHaveLength(1);
           expect(run.warnings[0]).toMatch(/\b1 s\b|timeout|timed out/i);
         }
@@ -510,7 +496,7 @@ describe.each(nodeBinaries())('failures on $label', (node) => {
           // attempt ends it; one second plus generous room.
           expect(run.durationMs).toBeLessThan(10_000);
           expect(service.requests).toHaveLength(1);
-          expect(run.outputs).toEqual(checkFailedGoingAhead);
+          expect(run.outputs).toEqual(checkFailedGoingAhead());
           expect(run.warnings).toHaveLength(1);
         }
       );

@@ -20,13 +20,17 @@ import {
   type NodeBinary
 } from '../support/run-action.js';
 import {
-  JOB_NAME,
-  TEAM,
+  checkFailedGoingAhead,
+  checkFailedStandingAside,
   defaultTerminationPath,
   describeRun,
   expectedTerminationMessage,
+  JOB_NAME,
+  linesRevealing,
+  LOGIN_PAGE,
   packageVersion,
   stoodAsideFor,
+  TEAM,
   wentAhead
 } from '../support/scenario.js';
 import {
@@ -66,18 +70,6 @@ const OLDER = buildExecution({
   id: 'ingest-sales-1764831600',
   start_time: '2025-12-04T07:00:00Z'
 });
-
-const CHECK_FAILED_GOING_AHEAD = {
-  skipped: 'false',
-  reason: 'check-failed',
-  'blocking-execution-id': '',
-  'termination-message-path': ''
-};
-
-const LOGIN_PAGE = `<!DOCTYPE html>
-<html><head><title>Sign in</title></head>
-<body><form method="post" action="/login"><input name="user"></form></body>
-</html>`;
 
 /** Room for starting node and letting it exit, on a busy two-core machine. */
 const PROCESS_ALLOWANCE_MS = 10_000;
@@ -256,7 +248,7 @@ const FAULT_MATRIX: FaultRow[] = [
     controlService: () => ({ responses: [serverError(503)] }),
     inputs: { 'http-retries': '1', 'on-error': 'proceed' },
     expected: {
-      outputs: CHECK_FAILED_GOING_AHEAD,
+      outputs: checkFailedGoingAhead(),
       annotation: {
         kind: 'warning',
         says: ['HTTP 503', 'Stand-in answers 503 on purpose']
@@ -271,12 +263,7 @@ const FAULT_MATRIX: FaultRow[] = [
     controlService: () => ({ responses: [serverError(503)] }),
     inputs: { 'http-retries': '1', 'on-error': 'skip' },
     expected: {
-      outputs: (run) => ({
-        skipped: 'true',
-        reason: 'check-failed',
-        'blocking-execution-id': '',
-        'termination-message-path': defaultTerminationPath(run)
-      }),
+      outputs: (run) => checkFailedStandingAside(defaultTerminationPath(run)),
       annotation: { kind: 'warning', says: ['HTTP 503'] },
       controlServiceRequests: 2,
       maxDurationMs: 15_000
@@ -354,7 +341,7 @@ const FAULT_MATRIX: FaultRow[] = [
     }),
     inputs: { 'http-retries': '2' },
     expected: {
-      outputs: CHECK_FAILED_GOING_AHEAD,
+      outputs: checkFailedGoingAhead(),
       annotation: { kind: 'warning', says: ['HTTP 429'] },
       controlServiceRequests: 3,
       maxDurationMs: 15_000
@@ -371,7 +358,7 @@ const FAULT_MATRIX: FaultRow[] = [
     accessToken: ACCESS_TOKEN,
     inputs: { 'http-retries': '3' },
     expected: {
-      outputs: CHECK_FAILED_GOING_AHEAD,
+      outputs: checkFailedGoingAhead(),
       annotation: {
         kind: 'warning',
         says: ['HTTP 401', 'The token expired']
@@ -391,7 +378,7 @@ const FAULT_MATRIX: FaultRow[] = [
     }),
     inputs: { 'http-retries': '3' },
     expected: {
-      outputs: CHECK_FAILED_GOING_AHEAD,
+      outputs: checkFailedGoingAhead(),
       annotation: {
         kind: 'warning',
         says: ['HTTP 404', `Data job ${JOB_NAME} not found`]
@@ -408,7 +395,7 @@ const FAULT_MATRIX: FaultRow[] = [
     controlService: () => ({ handler: loginPageRedirect }),
     inputs: { 'http-retries': '2' },
     expected: {
-      outputs: CHECK_FAILED_GOING_AHEAD,
+      outputs: checkFailedGoingAhead(),
       annotation: { kind: 'warning', says: [/HTML/] },
       controlServiceRequests: 2,
       maxDurationMs: 15_000
@@ -489,7 +476,7 @@ const FAULT_MATRIX: FaultRow[] = [
     accessToken: ACCESS_TOKEN,
     inputs: { 'http-retries': '2' },
     expected: {
-      outputs: CHECK_FAILED_GOING_AHEAD,
+      outputs: checkFailedGoingAhead(),
       annotation: { kind: 'warning', says: [/https/, /refused/] },
       controlServiceRequests: 1,
       elsewhereRequests: 0,
@@ -528,7 +515,7 @@ const FAULT_MATRIX: FaultRow[] = [
     }),
     inputs: { 'http-timeout-seconds': '2', 'http-retries': '0' },
     expected: {
-      outputs: CHECK_FAILED_GOING_AHEAD,
+      outputs: checkFailedGoingAhead(),
       annotation: { kind: 'warning', says: ['within 2 s'] },
       controlServiceRequests: 1,
       maxDurationMs: 2_000 + PROCESS_ALLOWANCE_MS
@@ -544,7 +531,7 @@ const FAULT_MATRIX: FaultRow[] = [
     controlService: () => ({ responses: [{ neverAnswer: true }] }),
     inputs: { 'http-timeout-seconds': '1', 'http-retries': '2' },
     expected: {
-      outputs: CHECK_FAILED_GOING_AHEAD,
+      outputs: checkFailedGoingAhead(),
       annotation: { kind: 'warning', says: ['within 1 s'] },
       controlServiceRequests: 3,
       // Three one-second attempts and backoffs of at most 0.5 and 1 s.
@@ -576,7 +563,7 @@ const FAULT_MATRIX: FaultRow[] = [
     }),
     inputs: { 'http-timeout-seconds': '1', 'http-retries': '1' },
     expected: {
-      outputs: CHECK_FAILED_GOING_AHEAD,
+      outputs: checkFailedGoingAhead(),
       annotation: { kind: 'warning', says: ['within 1 s'] },
       controlServiceRequests: 2,
       maxDurationMs: worstCaseMs(1, 1, 1) + PROCESS_ALLOWANCE_MS
@@ -598,7 +585,7 @@ const FAULT_MATRIX: FaultRow[] = [
     },
     inputs: { 'http-timeout-seconds': '1', 'http-retries': '1' },
     expected: {
-      outputs: CHECK_FAILED_GOING_AHEAD,
+      outputs: checkFailedGoingAhead(),
       annotation: {
         kind: 'warning',
         says: [AUTHORIZATION_PATH, 'within 1 s']
@@ -622,7 +609,7 @@ const FAULT_MATRIX: FaultRow[] = [
     controlService: 'closed-port',
     inputs: { 'http-retries': '1' },
     expected: {
-      outputs: CHECK_FAILED_GOING_AHEAD,
+      outputs: checkFailedGoingAhead(),
       annotation: {
         kind: 'warning',
         says: ['ECONNREFUSED', '2 attempts']
@@ -651,7 +638,7 @@ const FAULT_MATRIX: FaultRow[] = [
     controlService: () => ({ responses: [{ reset: true }] }),
     inputs: { 'http-retries': '1' },
     expected: {
-      outputs: CHECK_FAILED_GOING_AHEAD,
+      outputs: checkFailedGoingAhead(),
       annotation: { kind: 'warning', says: ['ECONNRESET'] },
       controlServiceRequests: 2,
       maxDurationMs: 15_000
@@ -666,7 +653,7 @@ const FAULT_MATRIX: FaultRow[] = [
     controlServiceTls: true,
     inputs: { 'http-retries': '2' },
     expected: {
-      outputs: CHECK_FAILED_GOING_AHEAD,
+      outputs: checkFailedGoingAhead(),
       annotation: {
         kind: 'warning',
         // The server sends its own certificate only, as most do.
@@ -710,7 +697,7 @@ const FAULT_MATRIX: FaultRow[] = [
     proxy: { variable: 'https_proxy' },
     inputs: { 'http-timeout-seconds': '1', 'http-retries': '1' },
     expected: {
-      outputs: CHECK_FAILED_GOING_AHEAD,
+      outputs: checkFailedGoingAhead(),
       annotation: { kind: 'warning', says: ['within 1 s'] },
       controlServiceRequests: 2,
       // A tunnel of its own for each attempt.
@@ -755,7 +742,7 @@ const FAULT_MATRIX: FaultRow[] = [
     proxyRefusesTunnel: true,
     inputs: { 'http-retries': '3' },
     expected: {
-      outputs: CHECK_FAILED_GOING_AHEAD,
+      outputs: checkFailedGoingAhead(),
       annotation: { kind: 'warning', says: ['proxy refused', 'HTTP 403'] },
       controlServiceRequests: 0,
       maxDurationMs: 15_000
@@ -860,7 +847,7 @@ const FAULT_MATRIX: FaultRow[] = [
     },
     inputs: { 'http-retries': '2' },
     expected: {
-      outputs: CHECK_FAILED_GOING_AHEAD,
+      outputs: checkFailedGoingAhead(),
       annotation: {
         kind: 'warning',
         says: [
@@ -911,7 +898,7 @@ const FAULT_MATRIX: FaultRow[] = [
     },
     inputs: { 'http-retries': '2' },
     expected: {
-      outputs: CHECK_FAILED_GOING_AHEAD,
+      outputs: checkFailedGoingAhead(),
       annotation: {
         kind: 'warning',
         says: ['authorization server', 'HTTP 200', 'access_token']
@@ -939,7 +926,7 @@ const FAULT_MATRIX: FaultRow[] = [
     },
     inputs: { 'http-retries': '2' },
     expected: {
-      outputs: CHECK_FAILED_GOING_AHEAD,
+      outputs: checkFailedGoingAhead(),
       annotation: {
         kind: 'warning',
         says: ['authorization server', 'HTTP 200']
@@ -974,21 +961,6 @@ const FAULT_MATRIX: FaultRow[] = [
     }
   }
 ];
-
-/** Lines of the whole log, files included, that give `secret` away. */
-function linesRevealing(run: ActionRun, secret: string): string[] {
-  const everything = [
-    run.stdout,
-    run.stderr,
-    run.stepSummary,
-    ...Object.values(run.outputs)
-  ].join('\n');
-  return everything
-    .split('\n')
-    .filter(
-      (line) => line.includes(secret) && !line.startsWith('::add-mask::')
-    );
-}
 
 /** A port on 127.0.0.1 where nothing listens any more. */
 async function closedPort(): Promise<number> {

@@ -7,6 +7,8 @@ import {
   type ActionRun
 } from '../support/run-action.js';
 import {
+  checkFailedGoingAhead,
+  checkFailedStandingAside,
   checkInputs,
   defaultTerminationPath,
   describeRun,
@@ -48,13 +50,6 @@ const TIMER_TOLERANCE_MS = 50;
  * bounds below are measured from the first request the stand-in received.
  */
 const SCHEDULING_SLACK_MS = 1500;
-
-const checkFailedGoingAhead = {
-  skipped: 'false',
-  reason: 'check-failed',
-  'blocking-execution-id': '',
-  'termination-message-path': ''
-};
 
 interface WaitingLine {
   line: string;
@@ -248,7 +243,7 @@ describe.each(nodeBinaries())('wait mode on $label', (node) => {
             })
           });
           expect(run.exitCode, describeRun(run)).toBe(0);
-          expect(run.outputs).toEqual(checkFailedGoingAhead);
+          expect(run.outputs).toEqual(checkFailedGoingAhead());
           expect(run.warnings).toHaveLength(1);
           // Without the cut-off, retries 3 and 4 would run to about 7 s.
           expect(service.requests.length).toBeGreaterThanOrEqual(2);
@@ -313,7 +308,7 @@ describe.each(nodeBinaries())('wait mode on $label', (node) => {
         expect(run.exitCode, describeRun(run)).toBe(0);
         expect(requestCount).toBe(2);
         expect(waitingLines(run)).toHaveLength(1);
-        expect(run.outputs).toEqual(checkFailedGoingAhead);
+        expect(run.outputs).toEqual(checkFailedGoingAhead());
         expect(run.warnings).toHaveLength(1);
         expect(run.warnings[0]).toContain('503');
         expect(run.errors).toEqual([]);
@@ -327,12 +322,7 @@ describe.each(nodeBinaries())('wait mode on $label', (node) => {
         expect(run.exitCode, describeRun(run)).toBe(0);
         expect(requestCount).toBe(2);
         const terminationPath = defaultTerminationPath(run);
-        expect(run.outputs).toEqual({
-          skipped: 'true',
-          reason: 'check-failed',
-          'blocking-execution-id': '',
-          'termination-message-path': terminationPath
-        });
+        expect(run.outputs).toEqual(checkFailedStandingAside(terminationPath));
         expect(run.warnings).toHaveLength(1);
         expect(run.warnings[0]).toContain('503');
         expect(await fileContent(terminationPath)).toBe(

@@ -23,7 +23,11 @@ import {
   type ActionRun,
   type RunDirectories
 } from '../support/run-action.js';
-import { describeRun, withStandIn } from '../support/scenario.js';
+import {
+  checkFailedGoingAhead,
+  describeRun,
+  withStandIn
+} from '../support/scenario.js';
 import {
   buildExecution,
   executionList,
@@ -586,12 +590,7 @@ const SCENARIOS: Scenario[] = [
     answer: checkFails,
     extraInputs: { 'on-error': 'proceed' },
     exitCode: 0,
-    outputs: {
-      skipped: 'false',
-      reason: 'check-failed',
-      'blocking-execution-id': '',
-      'termination-message-path': ''
-    },
+    outputs: checkFailedGoingAhead(),
     exactOutputs: true,
     asks: true,
     goesAhead: true

@@ -92,6 +92,49 @@ export function stoodAsideFor(
   };
 }
 
+/** Outputs of a run whose check failed under on-error: proceed. */
+export function checkFailedGoingAhead(): Record<string, string> {
+  return {
+    skipped: 'false',
+    reason: 'check-failed',
+    'blocking-execution-id': '',
+    'termination-message-path': ''
+  };
+}
+
+/** Outputs of a run whose check failed under on-error: skip. */
+export function checkFailedStandingAside(
+  terminationPath: string
+): Record<string, string> {
+  return {
+    skipped: 'true',
+    reason: 'check-failed',
+    'blocking-execution-id': '',
+    'termination-message-path': terminationPath
+  };
+}
+
+/** A sign-in page, as an ingress in front of the service may answer. */
+export const LOGIN_PAGE = `<!DOCTYPE html>
+<html><head><title>Sign in</title></head>
+<body><form method="post" action="/login"><input name="user"></form></body>
+</html>`;
+
+/** Lines of the whole log, files included, that give `secret` away. */
+export function linesRevealing(run: ActionRun, secret: string): string[] {
+  const everything = [
+    run.stdout,
+    run.stderr,
+    run.stepSummary,
+    ...Object.values(run.outputs)
+  ].join('\n');
+  return everything
+    .split('\n')
+    .filter(
+      (line) => line.includes(secret) && !line.startsWith('::add-mask::')
+    );
+}
+
 /** Everything a test needs to see when a run ends unexpectedly. */
 export function describeRun(run: ActionRun): string {
   return [
