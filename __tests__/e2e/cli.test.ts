@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -22,6 +21,7 @@ import {
   jsonResponse,
   serverError
 } from '../support/stand-in-control-service.js';
+import { runToEnd } from '../support/child-process.js';
 
 const cliEntryPoint = path.join(repositoryRoot, 'dist', 'cli', 'index.js');
 
@@ -92,33 +92,19 @@ async function userEnvironment(
   };
 }
 
-function spawnAndCollect(
+/** Runs `command` to its end in `cwd`, with `env` as its whole environment. */
+async function spawnAndCollect(
   command: string,
   args: readonly string[],
   env: Record<string, string>,
   cwd: string
 ): Promise<CliRun> {
-  const child = spawn(command, [...args], {
+  const { exitCode, signal, stdout, stderr } = await runToEnd(command, args, {
     cwd,
     env,
-    stdio: ['ignore', 'pipe', 'pipe']
+    killAfterMs: 60_000
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (text: string) => {
-    stdout += text;
-  });
-  child.stderr.setEncoding('utf8').on('data', (text: string) => {
-    stderr += text;
-  });
-  // A safety net against a hung process, not an assertion.
-  const safetyNet = setTimeout(() => child.kill('SIGKILL'), 60_000);
-  return new Promise<CliRun>((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', (exitCode, signal) =>
-      resolve({ exitCode, signal, stdout, stderr })
-    );
-  }).finally(() => clearTimeout(safetyNet));
+  return { exitCode, signal, stdout, stderr };
 }
 
 /** Runs dist/cli/index.js with `node`, from a folder of its own. */

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repositoryRoot } from '../support/run-action.js';
+import { runToEnd } from '../support/child-process.js';
 
 const ENV_EXAMPLE = path.join(repositoryRoot, '.env.example');
 const LOCAL_ACTION_BIN = path.join(
@@ -53,25 +54,11 @@ async function runCommand(
   args: string[],
   killAfterMs = 90_000
 ): Promise<CommandRun> {
-  const child = spawn(command, args, {
+  const { exitCode, stdout, stderr } = await runToEnd(command, args, {
     cwd: repositoryRoot,
     env: cleanEnvironment(),
-    stdio: ['ignore', 'pipe', 'pipe']
+    killAfterMs
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (text: string) => {
-    stdout += text;
-  });
-  child.stderr.setEncoding('utf8').on('data', (text: string) => {
-    stderr += text;
-  });
-  // A safety net against a hang, not an assertion.
-  const safetyNet = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
-  const exitCode = await new Promise<number | null>((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', (code) => resolve(code));
-  }).finally(() => clearTimeout(safetyNet));
   return { exitCode, stdout, stderr };
 }
 

@@ -1,10 +1,11 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
+import { runToEnd } from './child-process.js';
 
 export const repositoryRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const actionEntryPoint = path.join(repositoryRoot, 'dist', 'index.js');
@@ -339,30 +340,15 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
   const directories = options.directories ?? (await createRunDirectories());
   const env = runnerEnvironment(options, directories);
   const startedAt = performance.now();
-  const child = spawn(options.node.path, [actionEntryPoint], {
-    cwd: directories.workspace,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe']
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (text: string) => {
-    stdout += text;
-  });
-  child.stderr.setEncoding('utf8').on('data', (text: string) => {
-    stderr += text;
-  });
-  let killed = false;
-  const safetyNet = setTimeout(() => {
-    killed = true;
-    child.kill('SIGKILL');
-  }, options.killAfterMs ?? 60_000);
-  const [exitCode, signal] = await new Promise<
-    [number | null, NodeJS.Signals | null]
-  >((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', (code, closeSignal) => resolve([code, closeSignal]));
-  }).finally(() => clearTimeout(safetyNet));
+  const { exitCode, signal, killed, stdout, stderr } = await runToEnd(
+    options.node.path,
+    [actionEntryPoint],
+    {
+      cwd: directories.workspace,
+      env,
+      killAfterMs: options.killAfterMs ?? 60_000
+    }
+  );
   const durationMs = performance.now() - startedAt;
   const exitedAtEpochMs = Date.now();
   const commands = parseWorkflowCommands(stdout);
