@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { exchangeApiToken } from './api-token.js';
 import {
   DEFAULT_HTTP_RETRIES,
@@ -65,9 +66,6 @@ function requireInRange(name: string, value: number, range: Range): number {
     `${name} is ${shown}: give ${kind} ${lowerBound(range)} and at most ${range.max}.`
   );
 }
-
-const sleep = (ms: number): Promise<void> =>
-  new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Asks the VDK Control Service whether a data job execution must stand

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { HttpClient } from '@actions/http-client';
 import { CheckFailedError, describeError } from './errors.js';
 import type { Logger } from './logger.js';
@@ -365,9 +366,6 @@ export function retryAfterMs(
 function isRetryableStatus(status: number): boolean {
   return status >= 500 || status === TOO_MANY_REQUESTS;
 }
-
-const sleep = (ms: number): Promise<void> =>
-  new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Sends the request, retrying connection errors, timeouts, 5xx and 429
